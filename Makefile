@@ -1,0 +1,48 @@
+# The two commands: `make figures` (the main job) and `make test`. `make` alone lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Reproducible runs: one BLAS/OpenMP thread (KMeans sums differ in the last digits otherwise),
+# a fixed hash seed, and the non-interactive matplotlib backend outside notebooks.
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg
+
+.PHONY: help setup figures test lab check pins
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+setup: $(STAMP) ## create .venv from requirements.txt (done by every target that needs it)
+
+figures: $(STAMP) ## execute every notebook in order, in place, regenerating figures/
+	$(PY) -m helpers.notebooks run
+
+test: $(STAMP) ## helpers' tests + nbval (strict) on every notebook + figures/ unchanged
+	$(PY) -m pytest tests notebooks $(NBVAL)
+	@changed=$$(git status --porcelain -- figures); if [ -n "$$changed" ]; then \
+	  echo "figures/ differs from the committed files after running the notebooks:"; echo "$$changed"; \
+	  git --no-pager diff --stat -- figures; exit 1; fi; echo "figures/: byte-identical to the committed files"
+
+lab: $(STAMP) ## open JupyterLab on the notebooks
+	$(VENV)/bin/jupyter lab notebooks/
+
+check: $(STAMP) ## validate the corpus (CORPUS_DIR or corpus/) and print its summary
+	$(PY) -m helpers.corpus check
+
+pins: ## recompile requirements.txt from requirements.in in a scratch venv
+	rm -rf .pins-venv && $(PYTHON) -m venv .pins-venv && .pins-venv/bin/pip install --quiet -r requirements.in
+	{ echo "# Pinned from requirements.in by \`make pins\` (Python 3.11). Edit requirements.in, not this file."; \
+	  echo "-e ."; .pins-venv/bin/pip freeze --exclude-editable | LC_ALL=C sort -f; } > requirements.txt
+	rm -rf .pins-venv

@@ -1,0 +1,1 @@
+"""Helpers for the Wuzhen corpus notebooks: loading, text policy, themes, figures, plotting."""

@@ -1,0 +1,48 @@
+"""Execute the notebooks in place, reproducibly: `python -m helpers.notebooks run [NOTEBOOK ...]`.
+
+Each notebook runs in a fresh kernel with its own folder as working directory. Cell timings are
+not recorded and the Python patch version is dropped from the metadata, so re-running an
+unchanged notebook on the same pinned environment rewrites it byte for byte.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from .paths import PROJECT_ROOT
+
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+
+
+def notebook_paths() -> list[Path]:
+    """The numbered notebooks, in order (NN-name.ipynb)."""
+    return sorted(p for p in NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+
+
+def execute(path: Path, timeout: int = 1200) -> nbformat.NotebookNode:
+    """Run every cell of the notebook at `path` and write it back with its outputs."""
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    nb.metadata.get("language_info", {}).pop("version", None)  # 3.11.x differs between machines
+    nbformat.write(nb, path)
+    return nb
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] != "run":
+        print("usage: python -m helpers.notebooks run [NOTEBOOK ...]", file=sys.stderr)
+        return 2
+    paths = [Path(a).resolve() for a in argv[1:]] or notebook_paths()
+    for path in paths:
+        print(f"executing {path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path}", flush=True)
+        execute(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Sentence boundaries for English news prose, as character spans (so quotes keep their offsets)."""
+from __future__ import annotations
+
+import re
+
+# A full stop after one of these is not a sentence end ("Nov. 16", "No. 1", "Mr. Ma", "U.S. firms").
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st sr jr no nos vs etc inc ltd co corp dept gov gen sen rep est approx fig "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun "
+    "u.s u.k u.n e.g i.e a.m p.m".split()
+)
+# Candidate end: . ! or ? (maybe closing quotes/brackets), then space, then what can open a sentence.
+_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`; sentences never cross a blank line."""
+    spans = []
+    for block in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+        start = block.start()
+        for m in _END.finditer(block.group()):
+            word = re.search(r"([\w.]+)\.$", block.group()[: m.start() + 1])
+            token = word.group(1).lower() if word else ""
+            if m.group().startswith(".") and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
+                continue  # abbreviation or an initial ("Xi J. Ping")
+            end = block.start() + m.end()
+            spans.append((start, end))
+            start = end
+            while start < len(text) and text[start].isspace():
+                start += 1
+        if start < block.end():
+            spans.append((start, block.end()))
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of `text` as strings."""
+    return [text[s:e] for s, e in sentence_spans(text)]
