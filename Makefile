@@ -6,12 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Reproducible runs: one BLAS/OpenMP thread (KMeans sums differ in the last digits otherwise),
-# a fixed hash seed, and the non-interactive matplotlib backend outside notebooks.
+# and a fixed hash seed.
 export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg
 
 .PHONY: help setup figures test lab check pins

@@ -58,13 +58,12 @@ def _versions() -> dict[str, str]:
 
 
 def save_figure(fig, name: str, *, corpus_sha256: str, params: dict | None = None,
-                table: pd.DataFrame | None = None, caption: str = "") -> list[str]:
+                table: pd.DataFrame | None = None, caption: str = "") -> None:
     """Write figures/NAME.png, NAME.svg, NAME.json (and NAME.csv when `table` is given).
 
     The files are byte-identical from run to run: no timestamps or software strings in the image
     metadata, a fixed SVG hash salt, and JSON written with sorted keys. The JSON records what made
     the figure: the caption, the parameters, the corpus's combined sha256 and package versions.
-    Returns the names of the files written.
     """
     out = figures_dir()
     with mpl.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
@@ -78,7 +77,6 @@ def save_figure(fig, name: str, *, corpus_sha256: str, params: dict | None = Non
               "corpus_sha256": corpus_sha256, "packages": _versions(), "files": files}
     (out / f"{name}.json").write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n",
                                       encoding="utf-8")
-    return files + [f"{name}.json"]
 
 
 def corpus_size_chart(by_year: pd.DataFrame):
@@ -105,4 +103,53 @@ def corpus_size_chart(by_year: pd.DataFrame):
               Patch(facecolor="0.4", label="cleaned article text")]
     ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8)
     ax.margins(y=0.12)
+    return fig
+
+
+def similarity_heatmaps(panels: dict[str, pd.DataFrame]):
+    """One annotated cosine-similarity heatmap per entry of `panels` (title -> square table)."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.6), squeeze=False)
+    for ax, (title, sim) in zip(axes[0], panels.items()):
+        im = ax.imshow(sim.values, cmap="Blues", vmin=0, vmax=1)
+        labels = [str(x) for x in sim.index]
+        ax.set_xticks(range(len(labels)), labels, rotation=40, ha="right", fontsize=8)
+        ax.set_yticks(range(len(labels)), labels, fontsize=8)
+        ax.grid(False)
+        for i in range(len(labels)):
+            for j in range(len(labels)):
+                v = sim.values[i, j]
+                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8, color="white" if v > 0.6 else "black")
+        ax.set_title(title)
+    fig.colorbar(im, ax=axes[0].tolist(), shrink=0.8, label="cosine similarity")
+    return fig
+
+
+def keyness_chart(top: pd.DataFrame, alpha: float = 0.05):
+    """Distinctive terms per group side by side: log ratio bars in the year colour, bootstrap
+    interval as whiskers; a filled bar is significant after Bonferroni correction, an outlined
+    bar is not."""
+    import matplotlib.pyplot as plt
+
+    groups = list(dict.fromkeys(top["group"]))
+    colors = year_colors(groups)
+    n = int(top.groupby("group").size().max())
+    fig, axes = plt.subplots(1, len(groups), figsize=(3.4 * len(groups), 0.33 * n + 1.6), sharex=True, squeeze=False)
+    for ax, g in zip(axes[0], groups):
+        part = top[top["group"] == g].iloc[::-1]
+        y = range(len(part))
+        sig = part["p_bonferroni"] < alpha
+        ax.barh(y, part["log_ratio"], color=[colors[g] if s else "none" for s in sig],
+                edgecolor=colors[g], linewidth=1.2)
+        if {"lr_low", "lr_high"} <= set(part):
+            ax.errorbar(part["log_ratio"], list(y), xerr=[part["log_ratio"] - part["lr_low"], part["lr_high"] - part["log_ratio"]],
+                        fmt="none", ecolor="0.25", elinewidth=0.8, capsize=2)
+        ax.set_yticks(list(y), part["term"], fontsize=8)
+        ax.axvline(0, color="0.3", linewidth=0.8)
+        ax.grid(axis="y", visible=False)
+        ax.set_title(str(g), color=colors[g], fontweight="bold")
+        ax.set_xlabel("log ratio (log2)")
+    fig.suptitle("Distinctive terms per year vs the other years (filled: significant after Bonferroni)", fontsize=10)
+    fig.tight_layout()
     return fig

@@ -1,0 +1,142 @@
+"""The text policy, TF-IDF against the formula, keyness against hand-computed tables, robustness
+helpers, and a new event year flowing through with no code change."""
+import hashlib
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import chi2_contingency
+
+from helpers import themes as T
+from helpers.corpus import load_corpus, split_paragraphs
+from helpers.text import DEFAULT_POLICY, kwic, lemma, tokenize
+
+
+def test_tokenize_policy():
+    text = "China's e-commerce companies said 2,000 guests met on Dec 16 in 2015; COVID-19 and the cyber-community."
+    assert tokenize(text) == ["china", "e-commerce", "company", "guest", "meet", "covid-19", "cyber-community"]
+    assert tokenize(text, lemmatize=False) == ["china", "e-commerce", "companies", "guests", "met", "covid-19",
+                                               "cyber-community"]
+
+
+def test_each_distinct_token_lemmatised_once():
+    lemma.cache_clear()
+    tokenize("countries countries countries leaders leaders countries " * 50)
+    info = lemma.cache_info()
+    assert info.misses == 2 and info.hits == 298
+
+
+def test_bigrams_survive_as_terms():
+    vec = DEFAULT_POLICY.tfidf(min_df=1).fit(["cyber sovereignty and the digital economy",
+                                              "internet governance and a common destiny"])
+    terms = set(vec.get_feature_names_out())
+    assert {"cyber sovereignty", "digital economy", "internet governance", "common destiny"} <= terms
+
+
+def test_tfidf_matches_the_formula_by_hand():
+    docs = ["robot robot economy", "economy growth", "robot growth growth"]
+    X = DEFAULT_POLICY.tfidf(min_df=1, ngram_range=(1, 1)).fit(docs)
+    terms = list(X.get_feature_names_out())
+    got = X.transform(docs).toarray()
+    n, df = 3, {"economy": 2, "growth": 2, "robot": 2}
+    idf = {t: math.log((1 + n) / (1 + df[t])) + 1 for t in terms}  # smoothed idf
+    tf = [{"robot": 2, "economy": 1}, {"economy": 1, "growth": 1}, {"robot": 1, "growth": 2}]
+    for row, counts in zip(got, tf):
+        raw = np.array([counts.get(t, 0) * idf[t] for t in terms])
+        assert np.allclose(row, raw / np.linalg.norm(raw))
+
+
+def test_log_likelihood_against_a_contingency_table_by_hand():
+    a, b, c, d = 30, 10, 1000, 2000
+    table = np.array([[a, b], [c - a, d - b]], float)
+    expected = table.sum(1, keepdims=True) * table.sum(0, keepdims=True) / table.sum()
+    by_hand = 2 * (table * np.log(table / expected)).sum()
+    assert T.log_likelihood(a, b, c, d) == pytest.approx(by_hand)
+    g2, *_ = chi2_contingency(table, correction=False, lambda_="log-likelihood")
+    assert T.log_likelihood(a, b, c, d) == pytest.approx(g2)
+
+
+def test_log_likelihood_zero_count_and_log_ratio():
+    assert T.log_likelihood(0, 5, 100, 100) > 0
+    assert T.log_ratio(20, 10, 1000, 1000) == pytest.approx(1.0)
+    assert T.log_ratio(0, 4, 100, 100) == pytest.approx(math.log2(0.5 / 4))
+
+
+def _synthetic():
+    rows = []
+    for year, word in [(2001, "alpha"), (2002, "beta"), (2003, "gamma")]:
+        for i in range(6):
+            rows.append({"doc_id": f"d{year}-{i % 2}", "event_year": year, "para": i, "speaker": "",
+                         "text": f"{word} {word} network policy growth market {'delta' if i % 3 == 0 else 'omega'}"})
+    return pd.DataFrame(rows)
+
+
+def test_distinctive_terms_recover_planted_words_with_intervals():
+    top = T.distinctive_terms(_synthetic(), n=1, min_freq=3, n_boot=200)
+    assert top[["group", "term"]].values.tolist() == [[2001, "alpha"], [2002, "beta"], [2003, "gamma"]]
+    assert (top["lr_low"] > 0).all() and (top["lr_low"] <= top["log_ratio"]).all()
+    assert (top["p"] < 0.001).all()
+
+
+def test_shared_words_are_not_distinctive():
+    k = T.KeynessData(_synthetic())
+    labels = k.paras["event_year"].to_numpy()
+    table = k.compare(labels == 2001, labels != 2001, min_freq=1).set_index("term")
+    assert table.loc["network", "G2"] == pytest.approx(0, abs=1e-9)
+    assert table.loc["alpha", "G2"] > 20
+
+
+def test_top_terms_mean_and_class_agree_on_planted_words():
+    paras = _synthetic()
+    for top in (T.top_terms_mean(paras, n=1), T.top_terms_class(paras, n=1)):
+        assert top["term"].tolist() == ["alpha", "beta", "gamma"]
+
+
+def test_similarity_of_groups():
+    sim = T.centroid_similarity(_synthetic(), "event_year")
+    assert np.allclose(np.diag(sim), 1) and (sim.values <= 1.0001).all()
+    assert sim.loc[2001, 2002] < 1
+
+
+def test_small_group_warning():
+    warnings = T.small_group_warnings(_synthetic(), min_docs=3, min_tokens=10)
+    assert len(warnings) == 3 and "2 document(s)" in warnings[0]
+    assert T.small_group_warnings(_synthetic(), min_docs=2, min_tokens=10) == []
+
+
+def test_leave_one_document_out_marks_missing_groups():
+    paras = _synthetic()
+    paras.loc[paras["event_year"] == 2003, "doc_id"] = "only-2003"
+    base = T.distinctive_terms(paras, n=1)
+    loo = T.leave_one_document_out(paras, base, n=1).set_index("group")
+    assert loo.loc[2003, "only-2003"] is None
+    assert loo.loc[2001, "only-2003"] and loo.loc[2001, "d2001-0"]
+
+
+def test_kwic_matches_lemmas_and_phrases():
+    paras = pd.DataFrame([{"doc_id": "d", "event_year": 2016, "para": 0, "speaker": "",
+                           "text": "Guests from 80 countries discussed cyber sovereignty and country rules."}])
+    assert kwic(paras, "country")["match"].tolist() == ["countries", "country"]
+    hit = kwic(paras, "Cyber Sovereignty", width=10).iloc[0]
+    assert (hit["left"], hit["match"], hit["right"]) == ("discussed ", "cyber sovereignty", " and count")
+
+
+def test_new_event_year_flows_through(corpus_copy, monkeypatch):
+    text = ("Quantum networks and quantum computing dominated the 2019 summit.\n\n"
+            "Delegates discussed quantum encryption and quantum standards for networks.\n\n"
+            "The quantum exhibition drew crowds to the quantum pavilion.").encode()
+    (corpus_copy / "raw" / "2019-test.txt").write_bytes(text)
+    meta = pd.read_csv(corpus_copy / "metadata.csv", dtype=str, keep_default_na=False)
+    row = {c: "" for c in meta.columns} | {
+        "id": "2019-test", "file": "2019-test.txt", "title": "t", "source": "s", "published": "2019-10-20",
+        "event": "6th World Internet Conference, Wuzhen", "event_year": "2019", "series": T.WIC_SERIES,
+        "sha256": hashlib.sha256(text).hexdigest()}
+    pd.concat([meta, pd.DataFrame([row])]).to_csv(corpus_copy / "metadata.csv", index=False)
+    monkeypatch.setenv("CORPUS_DIR", str(corpus_copy))
+    paras = T.select_paragraphs(split_paragraphs(load_corpus()))
+    assert sorted(paras["event_year"].unique()) == [2015, 2016, 2019, 2021]
+    top = T.distinctive_terms(paras, n=3)
+    assert top.loc[top["group"] == 2019, "term"].iloc[0] == "quantum"
+    assert 2019 in T.centroid_similarity(paras, "event_year").index
+    assert 2019 in set(T.pairwise_keyness(paras)["versus"])
