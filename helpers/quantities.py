@@ -1,0 +1,381 @@
+"""Figures quoted in news text: every stated quantity with its unit, qualifier and provenance.
+
+`extract_figures(text)` scans the text's tokens for numbers written in digits ("24,000", "7.6"),
+with scale words ("100 billion", "a trillion") or in words ("ten", "Eight", "half"), and reads
+around each one:
+
+- before it, a qualifier ("more than", "about", "up to" ...), normalised to one of QUALIFIERS;
+- after it, the unit: "percent" for % and "percent"; a currency ("yuan", "US dollars"); otherwise
+  the noun phrase naming what is counted ("industrial robots", "countries and regions").
+
+What is *not* a figure, and why each is skipped, is decided by the rules in `_skip_reason`: dates
+and years used as dates, clock times, ordinals ("2nd", "third"), ranks ("No. 1"), names that contain
+numbers ("5G", "COVID-19", a quoted "152"), and number words with nothing counted after them.
+The rules are about the shape of the text, not about any one article.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .sentences import sentence_spans
+
+QUALIFIERS = ("exact", "about", "more than", "less than")
+_QUALIFIER_PHRASES = {  # longest phrases are tried first
+    "no more than": "less than", "not more than": "less than", "fewer than": "less than",
+    "less than": "less than", "up to": "less than", "under": "less than", "below": "less than",
+    "at most": "less than",
+    "more than": "more than", "over": "more than", "above": "more than", "in excess of": "more than",
+    "upwards of": "more than", "at least": "more than", "greater than": "more than",
+    "about": "about", "around": "about", "roughly": "about", "some": "about", "nearly": "about",
+    "approximately": "about", "almost": "about", "close to": "about", "an estimated": "about",
+    "estimated": "about", "circa": "about", "approx": "about",
+    "exceed": "more than", "exceeds": "more than", "exceeded": "more than", "exceeding": "more than",
+    "surpass": "more than", "surpassed": "more than", "surpassing": "more than",
+}
+# "over three days" means during three days: with a unit of time, "over" is a preposition.
+_TIME_UNITS = {"seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"}
+_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9,
+           "trillion": 1e12}
+_UNITS_WORDS = {"zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+                "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+                "nineteen": 19, "dozen": 12}
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+               "eighty": 80, "ninety": 90}
+_CURRENCY_AFTER = {"yuan": "yuan", "rmb": "yuan", "renminbi": "yuan", "dollars": "US dollars",
+                   "dollar": "US dollars", "usd": "US dollars", "euros": "euros", "euro": "euros",
+                   "yen": "yen", "pounds": "pounds", "rupees": "rupees", "won": "won"}
+_CURRENCY_BEFORE = {"$": "US dollars", "us$": "US dollars", "usd": "US dollars", "¥": "yuan",
+                    "rmb": "yuan", "€": "euros", "£": "pounds", "hk$": "HK dollars"}
+_MONTHS = {m for m in ("january february march april may june july august september october november "
+                       "december jan feb mar apr jun jul aug sep sept oct nov dec").split()}
+# Words before a number that make it a label or rank rather than an amount ("No. 1", "Phase 2").
+_LABEL_BEFORE = {"no", "#", "top", "article", "section", "chapter", "page", "phase", "version",
+                 "grade", "room", "route", "line", "number", "class", "level", "tier", "item"}
+# Words that end the unit phrase: prepositions, verbs and auxiliaries, determiners, relatives.
+_UNIT_STOP = set("""
+from in of to at on with by for into across over under per than as about around within between
+among during after before since until through via and or but nor so yet while whereas
+is are was were be been being am will would shall should can could may might must do does did
+have has had having get got make made come came go went take took give gave see saw hold held
+attend join meet met reach reached grow grew rise rose fall fell become became remain remained
+the a an this that these those its their his her our your my which who whom whose what where when
+there here it they them we he she you i each every such same
+worth valued totaling totalling including like amid despite apiece altogether respectively
+worldwide nationwide globally annually yearly daily abroad overseas ago earlier later
+""".split())
+# Adjectives that do not change what is counted ("new robots" are robots): dropped from units.
+_VAGUE_ADJECTIVES = {"new", "more", "other", "additional", "important", "major", "key", "main",
+                     "various", "different", "several", "further", "extra", "total", "well-known",
+                     "some", "many", "own"}
+# Nouns after which "of ..." still names what is counted ("heads of international organizations").
+_RELATIONAL = {"heads", "leaders", "representatives", "members", "chiefs", "ministers", "delegates",
+               "tons", "tonnes", "hectares", "barrels", "kilometers", "kilometres", "square", "cubic",
+               "units", "pieces", "kinds", "types", "cases", "copies"}
+_FUTURE = re.compile(r"\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:s|ed)?|plans?|planned|"
+                     r"aims?|targets?|projected|is to be|are to be|to reach)\b", re.IGNORECASE)
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z]*|[A-Za-z]+(?:[-'’.][A-Za-z0-9]+)*|US\$|HK\$|[%$¥€£#]|\S")
+
+
+@dataclass
+class _Tok:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+
+def _tokens(text: str) -> list[_Tok]:
+    return [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _is_digits(tok: str) -> bool:
+    return bool(re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", tok))
+
+
+def _word_number(toks: list[_Tok], i: int) -> tuple[float, int] | None:
+    """A number written in words starting at token i: (value, tokens used), else None."""
+    low = toks[i].low
+    parts = low.split("-")
+    if len(parts) == 2 and parts[0] in _TENS_WORDS and parts[1] in _UNITS_WORDS:  # twenty-two
+        return float(_TENS_WORDS[parts[0]] + _UNITS_WORDS[parts[1]]), 1
+    if low in _UNITS_WORDS or low in _TENS_WORDS:
+        value = float(_UNITS_WORDS.get(low, _TENS_WORDS.get(low, 0)))
+        if low == "dozen":  # only "a dozen"
+            return (12.0, 1) if i > 0 and toks[i - 1].low == "a" else None
+        return value, 1
+    if low in ("a", "one") and i + 1 < len(toks) and toks[i + 1].low in _SCALES:
+        return 1.0, 1
+    return None
+
+
+def _skip_reason(toks: list[_Tok], i: int) -> str | None:
+    """Why the number in digits at token i is not a figure, or None if it is one."""
+    tok = toks[i]
+    prev = toks[i - 1] if i > 0 else None
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    # the word before, looking through an abbreviation's full stop ("No. 1", "Nov. 16")
+    before = toks[i - 2] if prev and prev.text == "." and i > 1 and toks[i - 2].end == prev.start else prev
+    if re.search(r"[A-Za-z]", tok.text):
+        return "ordinal or name (2nd, 5G)"
+    if prev and prev.end == tok.start and prev.text == ":" and i > 1 and toks[i - 2].text[:1].isdigit():
+        return "clock time"
+    if prev and prev.end == tok.start and (prev.text[-1].isalpha() or prev.text in "-/"):
+        return "part of a name or a range (G20, COVID-19, 16-18)"
+    if nxt and nxt.text == "-" and nxt.start == tok.end:
+        return "compound modifier (a 14-point plan, a 10-year plan)"
+    if before and (before.low in _LABEL_BEFORE or before.text == "#"):
+        return "rank or label (No. 1)"
+    if prev and nxt and prev.text in "\"'“‘" and nxt.text in "\"'”’":
+        return "quoted name (\"152\")"
+    if nxt and nxt.text == ":" and i + 2 < len(toks) and toks[i + 2].text[:1].isdigit():
+        return "clock time"
+    if (before and before.low in _MONTHS) or (nxt and nxt.low.rstrip(".") in _MONTHS):
+        return "date"
+    if re.fullmatch(r"1[89]\d\d|20\d\d", tok.text):
+        # a four-digit number without a thousands comma reads as a year ("since 2014", "the 2030
+        # goals") unless money or a percentage follows; news style writes counts as "2,000"
+        following = nxt.low if nxt else ""
+        if not (following in _SCALES or following in _CURRENCY_AFTER or following in ("%", "percent")):
+            return "year"
+    return None
+
+
+def _qualifier(toks: list[_Tok], i: int) -> tuple[str, int]:
+    """The qualifier just before token i and the index of its first token."""
+    for n in (3, 2, 1):
+        if i - n >= 0:
+            phrase = " ".join(t.low.rstrip(".") for t in toks[i - n:i])
+            if phrase in _QUALIFIER_PHRASES:
+                return _QUALIFIER_PHRASES[phrase], i - n
+    return "exact", i
+
+
+def _is_plural(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics"))
+
+
+def _unit_phrase(toks: list[_Tok], j: int) -> tuple[str, int]:
+    """The noun phrase from token j naming what is counted, and the index after it."""
+    words: list[str] = []
+    k = j
+    while k < len(toks) and len(words) < 6:
+        t = toks[k]
+        low = t.low
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9'-]*|\d+[A-Za-z]+", t.text) or _is_digits(t.text) \
+                or re.fullmatch(r"\d+(st|nd|rd|th)", low):
+            break
+        if low == "of" and words and words[-1] in _RELATIONAL and k + 1 < len(toks) \
+                and not any(_is_digits(x.text) or x.low in _QUALIFIER_PHRASES for x in toks[k + 1:k + 3]):
+            words.append("of")
+            k += 1
+            continue
+        if low == "and" and words and k + 1 < len(toks):
+            follow = toks[k + 1].low
+            after = toks[k + 2] if k + 2 < len(toks) else None
+            # "countries and regions" joins; "four days and feature 20 forums" starts a new clause
+            new_clause = after is not None and (_is_digits(after.text) or after.low in _QUALIFIER_PHRASES
+                                                or _word_number(toks, k + 2) is not None)
+            if re.fullmatch(r"[a-z][a-z-]*", follow) and follow not in _UNIT_STOP \
+                    and follow not in _VAGUE_ADJECTIVES and not new_clause:
+                words.append("and")
+                k += 1
+                continue
+            break
+        if low in _UNIT_STOP or (low.endswith("ed") and "-" not in low and len(low) > 4) or \
+                (low.endswith("ing") and "-" not in low and len(low) > 5 and words):
+            break
+        words.append(low)
+        k += 1
+        # an English noun phrase ends with its head: after a plural noun ("pavilions"), only "and"
+        # or a relational "of" continues it, so "12 pavilions showcases ..." stops at "pavilions"
+        if _is_plural(low) and k < len(toks) and toks[k].low not in ("and", "of"):
+            break
+    while words and words[-1] in ("of", "and"):
+        words.pop()
+        k -= 1
+    kept = [w for w in words if w not in _VAGUE_ADJECTIVES]
+    return " ".join(kept), k
+
+
+def _unit_and_end(toks: list[_Tok], j: int, currency_before: str | None) -> tuple[str, int]:
+    """Unit and the index after it, for a number whose tokens end just before index j."""
+    nxt = toks[j].low if j < len(toks) else ""
+    if nxt == "%" or nxt in ("percent", "pct"):
+        return "percent", j + 1
+    if nxt == "per" and j + 1 < len(toks) and toks[j + 1].low == "cent":
+        return "percent", j + 2
+    if nxt == "percentage" and j + 1 < len(toks) and toks[j + 1].low == "points":
+        return "percentage points", j + 2
+    if currency_before:
+        return currency_before, j
+    if nxt == "us" and j + 1 < len(toks) and toks[j + 1].low in ("dollars", "dollar"):
+        return "US dollars", j + 2
+    if nxt in _CURRENCY_AFTER:
+        return _CURRENCY_AFTER[nxt], j + 1
+    return _unit_phrase(toks, j)
+
+
+_NUMBER_OF = re.compile(r"\bnumber of ((?:[a-z][\w-]* ){0,3}[a-z][\w-]*?) (?:rose|grew|reached|increased|"
+                        r"fell|dropped|declined|climbed|hit|stood|was|is|went|jumped|doubled)\b", re.I)
+
+
+def _number_of_unit(text: str, spans, pos: int) -> str:
+    """For a bare number ("rose from 500 to 1,200"), the unit named earlier in its sentence by
+    "the number of X rose/reached/...", else ""."""
+    s, _ = _sentence_of(spans, pos)
+    found = _NUMBER_OF.findall(text[s:pos])
+    return found[-1].lower() if found else ""
+
+
+def _sentence_of(spans, pos: int) -> tuple[int, int]:
+    for s, e in spans:
+        if s <= pos < e:
+            return s, e
+    return pos, pos
+
+
+COLUMNS = ["value", "unit", "qualifier", "quote", "start", "end", "mention"]
+
+
+_FRACTIONS = {"third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5,
+              "tenth": 10, "tenths": 10}
+
+
+def _fraction(toks: list[_Tok], i: int) -> tuple[float, int] | None:
+    """"one third", "a quarter", "two-thirds", "three quarters" as a percentage, with tokens used."""
+    low = toks[i].low
+    parts = low.split("-")
+    if len(parts) == 2 and parts[0] in _UNITS_WORDS and parts[1] in _FRACTIONS:
+        return 100 * _UNITS_WORDS[parts[0]] / _FRACTIONS[parts[1]], 1
+    if i + 1 < len(toks) and toks[i + 1].low in _FRACTIONS and (low in ("a", "one") or low in _UNITS_WORDS):
+        num = 1 if low in ("a", "one") else _UNITS_WORDS[low]
+        return 100 * num / _FRACTIONS[toks[i + 1].low], 2
+    return None
+
+
+def _is_half(toks: list[_Tok], i: int) -> bool:
+    """"half" as an amount ("half from overseas"), not a period ("first half", "half a year")."""
+    before = toks[i - 1].low if i > 0 else ""
+    after = toks[i + 1].low if i + 1 < len(toks) else ""
+    return toks[i].low == "half" and before not in ("first", "second", "latter", "other", "a", "one", "and") \
+        and after not in ("year", "years", "hour", "time", "day", "month", "an", "a", "-")
+
+
+def extract_figures(text: str) -> pd.DataFrame:
+    """One row per quantity stated in `text`: value, unit, qualifier, quote (its sentence), start
+    and end (character offsets of the mention, qualifier included, in `text`), mention."""
+    toks = _tokens(text)
+    spans = sentence_spans(text)
+    rows = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if _is_half(toks, i):  # a share: half = 50 percent
+            qualifier, q_start = _qualifier(toks, i)
+            rows.append(_row(text, spans, toks, q_start, i + 1, 50.0, "percent", qualifier))
+            i += 1
+            continue
+        fraction = _fraction(toks, i)
+        if fraction:
+            qualifier, q_start = _qualifier(toks, i)
+            rows.append(_row(text, spans, toks, q_start, i + fraction[1], fraction[0], "percent", qualifier))
+            i += fraction[1]
+            continue
+        if _is_digits(tok.text):
+            number = (float(tok.text.replace(",", "")), 1) if _skip_reason(toks, i) is None else None
+        elif tok.text[0].isalpha() and not (i > 0 and toks[i - 1].low in ("first", "second", "third")):
+            number = _word_number(toks, i)
+        else:
+            number = None
+        if number is None:
+            i += 1
+            continue
+        value, j = number[0], i + number[1]
+        while j < len(toks) and toks[j].low in _SCALES:  # "100 billion", "two hundred thousand"
+            value *= _SCALES[toks[j].low]
+            j += 1
+        currency_before, q_end = None, i
+        if i > 0 and toks[i - 1].low in _CURRENCY_BEFORE:
+            currency_before, q_end = _CURRENCY_BEFORE[toks[i - 1].low], i - 1
+        unit, end = _unit_and_end(toks, j, currency_before)
+        if not unit and not _is_digits(tok.text):
+            i = j  # a number word with nothing counted after it: "the two of them", "one of"
+            continue
+        if not unit:
+            unit = _number_of_unit(text, spans, tok.start)
+        qualifier, q_start = _qualifier(toks, q_end)
+        if qualifier == "more than" and toks[q_start].low == "over" and unit in _TIME_UNITS:
+            qualifier, q_start = "exact", q_end
+        end = max(end, j)
+        rows.append(_row(text, spans, toks, q_start, end, value, unit, qualifier))
+        i = end
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _row(text, spans, toks, first, after, value, unit, qualifier):
+    start, end = toks[first].start, toks[after - 1].end
+    s, e = _sentence_of(spans, start)
+    return {"value": value, "unit": unit, "qualifier": qualifier, "quote": text[s:e],
+            "start": start, "end": end, "mention": text[start:end]}
+
+
+FIELDS = ("value", "unit", "qualifier")
+
+
+def _keys(df: pd.DataFrame, by: str, fields) -> list[tuple]:
+    out = []
+    for r in df.to_dict("records"):
+        key = [r[by]]
+        for f in fields:
+            key.append(float(f"{float(r[f]):.6g}") if f == "value" else r[f])
+        out.append(tuple(key))
+    return out
+
+
+def evaluate(predicted: pd.DataFrame, gold: pd.DataFrame, by: str = "doc_id", fields=FIELDS) -> dict:
+    """Precision and recall of `predicted` against `gold` on (by, *fields), as multisets: a figure
+    stated twice must be found twice. Values are compared to 6 significant digits. Returns the
+    counts, the two scores, and the false positives and misses for inspection."""
+    from collections import Counter
+
+    p, g = Counter(_keys(predicted, by, fields)), Counter(_keys(gold, by, fields))
+    tp = sum((p & g).values())
+    return {"tp": tp, "fp": sum((p - g).values()), "fn": sum((g - p).values()),
+            "precision": tp / max(1, sum(p.values())), "recall": tp / max(1, sum(g.values())),
+            "false_positives": sorted((p - g).elements(), key=str), "missed": sorted((g - p).elements(), key=str)}
+
+
+# quantulum3's unit names mapped to ours; its "dimensionless" says nothing about what is counted.
+_QUANTULUM_UNITS = {"dimensionless": "", "percentage": "percent", "chinese yuan": "yuan",
+                    "united states dollar": "US dollars", "euro": "euros", "japanese yen": "yen"}
+
+
+def quantulum_figures(text: str) -> pd.DataFrame:
+    """quantulum3's reading of `text` in our columns, for comparison. It reports no qualifier
+    (all rows are "exact"). Its bundled unit classifier was pickled with an older scikit-learn
+    and does not load under the pinned one, so its dictionary disambiguation is used instead."""
+    import warnings
+
+    from quantulum3 import classifier, parser
+
+    classifier.USE_CLF = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = parser.parse(text)
+    spans = sentence_spans(text)
+    rows = []
+    for q in found:
+        unit = _QUANTULUM_UNITS.get(q.unit.name, q.unit.name)
+        if q.unit.entity.name == "time" and not unit.endswith("s"):
+            unit += "s"  # "year" -> "years", as in our units
+        s, e = _sentence_of(spans, q.span[0])
+        rows.append({"value": float(q.value), "unit": unit, "qualifier": "exact", "quote": text[s:e],
+                     "start": q.span[0], "end": q.span[1], "mention": q.surface})
+    return pd.DataFrame(rows, columns=COLUMNS)
