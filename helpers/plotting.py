@@ -71,12 +71,17 @@ def save_figure(fig, name: str, *, corpus_sha256: str, params: dict | None = Non
         fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     files = [f"{name}.png", f"{name}.svg"]
     if table is not None:
-        table.to_csv(out / f"{name}.csv", index=False, lineterminator="\n", float_format="%.6g")
+        save_table(table, name)
         files.append(f"{name}.csv")
     record = {"figure": name, "caption": caption, "params": params or {},
               "corpus_sha256": corpus_sha256, "packages": _versions(), "files": files}
     (out / f"{name}.json").write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n",
                                       encoding="utf-8")
+
+
+def save_table(table: pd.DataFrame, name: str) -> None:
+    """Write figures/NAME.csv the way save_figure writes chart tables (stable float format)."""
+    table.to_csv(figures_dir() / f"{name}.csv", index=False, lineterminator="\n", float_format="%.6g")
 
 
 def corpus_size_chart(by_year: pd.DataFrame):
