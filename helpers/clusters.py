@@ -1,6 +1,7 @@
 """Paragraph clusters: representation, choice of k, three methods, labels, stability, shares.
 
-Scale: the TF-IDF matrix stays sparse; k-means and NMF work on it directly. What needs dense
+Scale: the TF-IDF matrix stays sparse; k-means (mini-batch on large corpora) and NMF work on it
+directly. What needs dense
 pairwise work is bounded: the silhouette is computed on a fixed-size sample, agglomerative
 clustering runs on the LSA projection (n x a fixed number of dimensions) of at most `max_n`
 paragraphs and assigns the rest to the nearest cluster centre, and the dendrogram is of
@@ -13,12 +14,12 @@ import pandas as pd
 from scipy import sparse
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import pdist
-from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import normalize
 
-from .text import DEFAULT_POLICY, TextPolicy
+from .text import DEFAULT_POLICY, TermMatrix, TextPolicy
 from .themes import top_terms_class
 
 
@@ -28,9 +29,8 @@ class Representation:
     def __init__(self, paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, lsa_dims: int = 100,
                  seed: int = 0):
         self.paras = paras.reset_index(drop=True)
-        self.vectorizer = policy.tfidf()
-        self.X = self.vectorizer.fit_transform(self.paras["text"]).tocsr()
-        self.terms = self.vectorizer.get_feature_names_out()
+        self.matrix = TermMatrix(self.paras["text"], policy)
+        self.X, self.terms = self.matrix.tfidf, self.matrix.terms
         dims = max(1, min(lsa_dims, self.X.shape[0] - 1, self.X.shape[1] - 1))
         self.svd = TruncatedSVD(dims, random_state=seed)
         self.Z = normalize(self.svd.fit_transform(self.X))  # n x dims, dense but narrow
@@ -41,9 +41,20 @@ class Representation:
         return 1 - self.X.nnz / (self.X.shape[0] * self.X.shape[1])
 
 
+# Above this many rows, mini-batch k-means: the same objective on batches of rows, linear in n.
+MINIBATCH_ABOVE = 20_000
+
+
+def _kmeans(k: int, seed: int, n: int):
+    if n > MINIBATCH_ABOVE:
+        return MiniBatchKMeans(n_clusters=k, n_init=3, batch_size=4096, random_state=seed)
+    return KMeans(n_clusters=k, n_init=10, random_state=seed)
+
+
 def kmeans_labels(X, k: int, seed: int = 0) -> np.ndarray:
-    """k-means on L2-normalised rows (so Euclidean k-means ranks like cosine), 10 restarts."""
-    return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(X)
+    """k-means on L2-normalised rows (so Euclidean k-means ranks like cosine): 10 restarts, or
+    mini-batch k-means with 3 restarts above MINIBATCH_ABOVE rows."""
+    return _kmeans(k, seed, X.shape[0]).fit_predict(X)
 
 
 def choose_k(X, ks, seed: int = 0, sample_size: int = 2000) -> pd.DataFrame:
@@ -140,7 +151,7 @@ def stability(rep: Representation, k: int, reference: np.ndarray, n_seeds: int =
         if sample is None:
             labels = kmeans_labels(rep.X, k, s)
         else:
-            model = KMeans(n_clusters=k, n_init=10, random_state=s).fit(rep.X[sample])
+            model = _kmeans(k, s, n).fit(rep.X[sample])
             labels = model.predict(rep.X)
         runs.append({"perturbation": kind, "ari": adjusted_rand_score(reference, labels)})
         for c in jaccards:

@@ -4,8 +4,8 @@
   hyphenated words stay one token ("e-commerce", "cyber-community"); a possessive "'s" is dropped;
   numbers alone are not terms (notebook 04 deals with numbers).
 - Lemmas: simplemma's English dictionary, which ships inside the package (nothing downloaded).
-  Each distinct token is lemmatised once and cached, so the cost grows with the vocabulary, not
-  with the number of words. Lemmatisation can be switched off to check its effect.
+  Each distinct token is normalised, lemmatised and stop-word checked once and cached, so the
+  cost of lemmatising grows with the vocabulary, not with the number of words. Lemmatisation can be switched off to check its effect.
 - Stop words: scikit-learn's English list plus CORPUS_STOP_WORDS below, matched on the token and
   on its lemma (so "said" goes with "say" even when lemmatisation is switched off).
 - N-grams: built by scikit-learn from the kept tokens, so "cyber sovereignty", "digital economy",
@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache, partial
 
 import numpy as np
 import simplemma
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 # Words frequent in any news report or briefing whatever its subject: reporting verbs, courtesy
 # formulas and page words. Kept short on purpose; each is a lemma.
@@ -47,20 +47,43 @@ def _normalise(token: str) -> str:
     return token[:-2] if token.endswith("'s") else token.rstrip("'")
 
 
+# raw token -> its term, or "" when it is dropped; one dict per lemmatisation setting. A corpus
+# has far fewer distinct tokens than tokens, so after warm-up tokenising is a regex plus dict lookups.
+_TERMS: dict[bool, dict[str, str]] = {True: {}, False: {}}
+
+
+def _term(raw: str, lemmatize: bool) -> str:
+    tok = _normalise(raw)
+    lem = lemma(tok)  # stop words are judged on the lemma ("said" -> "say") either way
+    term = "" if (lem in STOP_WORDS or tok in STOP_WORDS or len(tok) <= 1) else (lem if lemmatize else tok)
+    _TERMS[lemmatize][raw] = term
+    return term
+
+
+def clear_caches() -> None:
+    """Forget every cached token and lemma (for tests and fair benchmarks)."""
+    _TERMS[True].clear()
+    _TERMS[False].clear()
+    lemma.cache_clear()
+
+
 def token_spans(text: str, lemmatize: bool = True) -> list[tuple[str, int, int]]:
     """(term, start, end) for each kept token of `text`: normalised, lemmatised, no stop words."""
+    cache = _TERMS[lemmatize]
     out = []
     for m in _TOKEN.finditer(text):
-        tok = _normalise(m.group())
-        lem = lemma(tok)  # stop words are judged on the lemma ("said" -> "say") either way
-        if lem not in STOP_WORDS and tok not in STOP_WORDS and len(tok) > 1:
-            out.append((lem if lemmatize else tok, m.start(), m.end()))
+        raw = m.group()
+        term = cache[raw] if raw in cache else _term(raw, lemmatize)
+        if term:
+            out.append((term, m.start(), m.end()))
     return out
 
 
 def tokenize(text: str, lemmatize: bool = True) -> list[str]:
     """The kept tokens of `text` (see token_spans)."""
-    return [t for t, _, _ in token_spans(text, lemmatize)]
+    cache = _TERMS[lemmatize]
+    terms = [cache[raw] if raw in cache else _term(raw, lemmatize) for raw in _TOKEN.findall(text)]
+    return [t for t in terms if t]
 
 
 def _tokenize_lemmas(text: str) -> list[str]:
@@ -69,6 +92,15 @@ def _tokenize_lemmas(text: str) -> list[str]:
 
 def _tokenize_plain(text: str) -> list[str]:
     return tokenize(text, False)
+
+
+def ngrams(tokens: list[str], ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
+    """The n-grams of a token list, as scikit-learn's word analyzer builds them."""
+    lo, hi = ngram_range
+    out = list(tokens) if lo == 1 else []
+    for n in range(max(2, lo), hi + 1):
+        out += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+    return out
 
 
 @dataclass(frozen=True)
@@ -105,6 +137,25 @@ class TextPolicy:
 
 
 DEFAULT_POLICY = TextPolicy()
+
+
+class TermMatrix:
+    """Each text tokenised once, giving everything the analyses need: `counts` (sparse texts x
+    terms, n-grams and min_df as the policy says), `terms`, `sizes` (kept tokens per text), and
+    `tfidf` (smoothed idf, L2 rows: the same matrix as policy.tfidf().fit_transform(texts))."""
+
+    def __init__(self, texts, policy: TextPolicy = DEFAULT_POLICY, vocabulary=None):
+        tokens = [tokenize(t, policy.lemmatize) for t in texts]
+        self.sizes = np.fromiter((len(t) for t in tokens), dtype=float, count=len(tokens))
+        vec = CountVectorizer(analyzer=partial(ngrams, ngram_range=policy.ngram_range), dtype=np.int64,
+                              min_df=1 if vocabulary is not None else policy.min_df, vocabulary=vocabulary)
+        self.counts = vec.fit_transform(tokens).tocsr()
+        self.terms = vec.get_feature_names_out()
+        self.policy = policy
+
+    @cached_property
+    def tfidf(self):
+        return TfidfTransformer().fit_transform(self.counts).tocsr()
 
 
 def kwic(paras, term: str, width: int = 45, policy: TextPolicy = DEFAULT_POLICY):

@@ -13,7 +13,9 @@ from scipy import sparse
 from scipy.stats import chi2
 from sklearn.preprocessing import normalize
 
-from .text import DEFAULT_POLICY, TextPolicy, lemma, tokenize
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from .text import DEFAULT_POLICY, TermMatrix, TextPolicy, lemma
 
 WIC_SERIES = "World Internet Conference"
 
@@ -47,25 +49,23 @@ def _top(scores: np.ndarray, groups, terms, n: int, name: str) -> pd.DataFrame:
 
 
 def top_terms_mean(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, by: str = "event_year",
-                   n: int = 10) -> pd.DataFrame:
+                   n: int = 10, matrix: TermMatrix | None = None) -> pd.DataFrame:
     """Top terms per group by the mean of the group's paragraph TF-IDF vectors."""
-    vec = policy.tfidf()
-    X = vec.fit_transform(paras["text"])
+    matrix = matrix or TermMatrix(paras["text"], policy)
     ind, groups = _group_indicator(paras[by])
-    means = (sparse.diags(1 / np.asarray(ind.sum(axis=1)).ravel()) @ ind @ X).toarray()
-    return _top(means, groups, vec.get_feature_names_out(), n, "mean_tfidf")
+    means = (sparse.diags(1 / np.asarray(ind.sum(axis=1)).ravel()) @ ind @ matrix.tfidf).toarray()
+    return _top(means, groups, matrix.terms, n, "mean_tfidf")
 
 
 def top_terms_class(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, by: str = "event_year",
-                    n: int = 10) -> pd.DataFrame:
-    """Top terms per group by class-based TF-IDF: each group's paragraphs joined into one document,
-    then TF-IDF across the groups (so idf asks: in how many *groups* does the term occur?).
-    min_df is applied at the paragraph level first, so both methods score the same vocabulary."""
-    vocab = policy.counts().fit(paras["text"]).vocabulary_
-    joined = paras.groupby(by, sort=True)["text"].apply("\n\n".join)
-    vec = policy.tfidf(min_df=1, vocabulary=sorted(vocab))
-    X = vec.fit_transform(joined).toarray()
-    return _top(X, joined.index.to_numpy(), vec.get_feature_names_out(), n, "class_tfidf")
+                    n: int = 10, matrix: TermMatrix | None = None) -> pd.DataFrame:
+    """Top terms per group by class-based TF-IDF: each group's paragraphs taken as one document
+    (their counts summed), then TF-IDF across the groups, so idf asks: in how many *groups* does
+    the term occur? Same vocabulary as the paragraph-level matrix (min_df over paragraphs)."""
+    matrix = matrix or TermMatrix(paras["text"], policy)
+    ind, groups = _group_indicator(paras[by])
+    X = TfidfTransformer().fit_transform(ind @ matrix.counts).toarray()
+    return _top(X, groups, matrix.terms, n, "class_tfidf")
 
 
 def compare_rankings(a: pd.DataFrame, b: pd.DataFrame, names=("mean", "class")) -> pd.DataFrame:
@@ -79,12 +79,13 @@ def compare_rankings(a: pd.DataFrame, b: pd.DataFrame, names=("mean", "class")) 
     return pd.DataFrame(rows)
 
 
-def centroid_similarity(paras: pd.DataFrame, by: str, policy: TextPolicy = DEFAULT_POLICY) -> pd.DataFrame:
+def centroid_similarity(paras: pd.DataFrame, by: str, policy: TextPolicy = DEFAULT_POLICY,
+                        matrix: TermMatrix | None = None) -> pd.DataFrame:
     """Cosine similarity between groups (e.g. documents or years): each group is the normalised
     mean of its paragraphs' TF-IDF vectors."""
-    X = policy.tfidf().fit_transform(paras["text"])
+    matrix = matrix or TermMatrix(paras["text"], policy)
     ind, groups = _group_indicator(paras[by])
-    centroids = normalize(ind @ X)
+    centroids = normalize(ind @ matrix.tfidf)
     sim = (centroids @ centroids.T).toarray()
     return pd.DataFrame(np.round(sim, 3), index=groups, columns=groups)
 
@@ -115,14 +116,12 @@ def log_ratio(a, b, c, d):
 
 
 class KeynessData:
-    """Term counts per paragraph and tokens per paragraph, computed once and reused by every
-    comparison, bootstrap and robustness check."""
+    """Term counts and token counts per paragraph (a TermMatrix), computed once and reused by
+    every comparison, bootstrap and robustness check."""
 
-    def __init__(self, paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY):
-        vec = policy.counts()
-        self.X = vec.fit_transform(paras["text"]).tocsr()
-        self.terms = vec.get_feature_names_out()
-        self.sizes = np.array([len(tokenize(t, policy.lemmatize)) for t in paras["text"]], dtype=float)
+    def __init__(self, paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, matrix: TermMatrix | None = None):
+        self.matrix = matrix or TermMatrix(paras["text"], policy)
+        self.X, self.terms, self.sizes = self.matrix.counts, self.matrix.terms, self.matrix.sizes
         self.paras = paras.reset_index(drop=True)
 
     def compare(self, target: np.ndarray, reference: np.ndarray, min_freq: int = 3) -> pd.DataFrame:
@@ -145,14 +144,17 @@ class KeynessData:
         within the target and within the reference (the paragraph is the unit that varies)."""
         rng = np.random.default_rng(seed)
         cols = [int(np.flatnonzero(self.terms == t)[0]) for t in terms]
-        Xs = self.X[:, cols].tocsr()
+        Xs = self.X[:, cols].tocsc()
         tgt, ref = np.flatnonzero(target), np.flatnonzero(reference)
+        n = len(self.sizes)
         lrs = np.empty((n_boot, len(cols)))
         for k in range(n_boot):
-            ti, ri = rng.choice(tgt, len(tgt)), rng.choice(ref, len(ref))
-            a = np.asarray(Xs[ti].sum(axis=0)).ravel()
-            b = np.asarray(Xs[ri].sum(axis=0)).ravel()
-            lrs[k] = log_ratio(a, b, self.sizes[ti].sum(), self.sizes[ri].sum())
+            # a resample as weights (how often each paragraph was drawn): one sparse product per
+            # side instead of copying rows, so the cost is linear in the number of paragraphs
+            w_t = np.bincount(rng.choice(tgt, len(tgt)), minlength=n).astype(float)
+            w_r = np.bincount(rng.choice(ref, len(ref)), minlength=n).astype(float)
+            a, b = Xs.T @ w_t, Xs.T @ w_r
+            lrs[k] = log_ratio(a, b, w_t @ self.sizes, w_r @ self.sizes)
         lo, hi = np.percentile(lrs, [50 * (1 - level), 50 * (1 + level)], axis=0)
         return pd.DataFrame({"term": list(terms), "lr_low": lo, "lr_high": hi})
 
@@ -202,9 +204,10 @@ def small_group_warnings(paras: pd.DataFrame, by: str = "event_year", min_docs: 
     """A warning for each group with fewer than `min_docs` documents or `min_tokens` tokens:
     below that, a group's keyness mostly describes its documents, not its year."""
     out = []
+    sizes = pd.Series(TermMatrix(paras["text"], policy.with_(min_df=1, ngram_range=(1, 1))).sizes, index=paras.index)
     for g, part in paras.groupby(by, sort=True):
         docs = part["doc_id"].nunique()
-        tokens = sum(len(tokenize(t, policy.lemmatize)) for t in part["text"])
+        tokens = int(sizes[part.index].sum())
         if docs < min_docs or tokens < min_tokens:
             out.append(f"WARNING {by} {g}: {docs} document(s), {tokens} tokens "
                        f"(below {min_docs} documents or {min_tokens} tokens): its distinctive terms "

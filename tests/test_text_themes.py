@@ -10,7 +10,7 @@ from scipy.stats import chi2_contingency
 
 from helpers import themes as T
 from helpers.corpus import load_corpus, split_paragraphs
-from helpers.text import DEFAULT_POLICY, kwic, lemma, tokenize
+from helpers.text import DEFAULT_POLICY, TermMatrix, clear_caches, kwic, lemma, tokenize
 
 
 def test_tokenize_policy():
@@ -21,10 +21,21 @@ def test_tokenize_policy():
 
 
 def test_each_distinct_token_lemmatised_once():
-    lemma.cache_clear()
-    tokenize("countries countries countries leaders leaders countries " * 50)
+    clear_caches()
+    assert tokenize("countries countries countries leaders leaders countries " * 50).count("country") == 200
     info = lemma.cache_info()
-    assert info.misses == 2 and info.hits == 298
+    assert info.misses == 2 and info.hits == 0  # the lemmatiser is asked once per distinct token
+
+
+def test_term_matrix_equals_the_vectorizer_policy():
+    texts = ["Cyber sovereignty and the digital economy.", "The digital economy grew; cyber security too.",
+             "Internet governance and cyber sovereignty."]
+    m = TermMatrix(texts, DEFAULT_POLICY.with_(min_df=1))
+    vec = DEFAULT_POLICY.tfidf(min_df=1)
+    X = vec.fit_transform(texts)
+    assert list(m.terms) == list(vec.get_feature_names_out())
+    assert abs(m.tfidf - X).max() < 1e-12
+    assert m.sizes.tolist() == [4, 5, 4]
 
 
 def test_bigrams_survive_as_terms():
