@@ -12,10 +12,13 @@ import datetime as dt
 import hashlib
 import re
 import sys
-from collections import defaultdict
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
 
 from .cleaning import clean_text, is_speaker_label
 from .paths import corpus_root
@@ -224,9 +227,9 @@ def split_sentences(paras: pd.DataFrame) -> pd.DataFrame:
 
 # --- duplicates ------------------------------------------------------------------------------
 
-def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.casefold())
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+def _shingles(key: str, n: int) -> list[str]:
+    words = key.split()
+    return [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
 
 
 def flag_duplicates(paras: pd.DataFrame, threshold: float = 0.8, n: int = 3,
@@ -236,10 +239,10 @@ def flag_duplicates(paras: pd.DataFrame, threshold: float = 0.8, n: int = 3,
     'exact': the same words as an earlier paragraph (case and punctuation aside). 'near': at
     least `threshold` of its word `n`-grams occur in one longer (or earlier, equally long)
     paragraph: a repeated caption, a quote reused, syndicated copy. `dup_of` is "doc_id#para" of
-    the paragraph kept. Candidates come from an inverted index of n-grams, so the cost grows with
-    the number of shared n-grams, not the square of the number of paragraphs; an n-gram found in
-    more than `max_posting` paragraphs is too common to suggest copying and is not used to find
-    candidates (it still counts in the overlap).
+    the paragraph kept. The n-grams are hashed into a sparse paragraphs x n-grams matrix; pairs
+    to compare are those sharing an n-gram found in at most `max_posting` paragraphs (a common
+    phrase does not suggest copying), so the cost grows with the shared rare n-grams, not with
+    the square of the number of paragraphs.
     """
     out = paras.copy()
     keys = [" ".join(re.findall(r"\w+", t.casefold())) for t in out["text"]]
@@ -251,26 +254,26 @@ def flag_duplicates(paras: pd.DataFrame, threshold: float = 0.8, n: int = 3,
             dup[i], dup_of[i] = "exact", names[first[key]]
         else:
             first[key] = i
-    sh = [_shingles(t, n) for t in out["text"]]
-    index: dict[tuple, list[int]] = defaultdict(list)
-    for i, s in enumerate(sh):
-        if not dup[i]:
-            for g in s:
-                index[g].append(i)
-    for i, s in enumerate(sh):
-        if dup[i] or not s:
-            continue
-        cands = {j for g in s if len(index[g]) <= max_posting for j in index[g] if j != i and not dup[j]}
-        best = None
-        for j in sorted(cands):
-            # i is the copy when j is longer, or equally long and earlier
-            if (len(sh[j]), -j) <= (len(s), -i):
-                continue
-            share = len(s & sh[j]) / len(s)
-            if share >= threshold and (best is None or share > best[0]):
-                best = (share, j)
-        if best:
-            dup[i], dup_of[i] = "near", names[best[1]]
+    S = HashingVectorizer(analyzer=partial(_shingles, n=n), n_features=2**24, alternate_sign=False,
+                          norm=None, binary=True).transform(keys).tocsr()
+    S = (sparse.diags(np.array([0.0 if d else 1.0 for d in dup])) @ S).tocsr()  # exact copies take no part
+    S.eliminate_zeros()
+    size = np.diff(S.indptr)
+    df = np.bincount(S.indices, minlength=S.shape[1])
+    rare = S[:, np.flatnonzero((df >= 2) & (df <= max_posting))]
+    pairs = sparse.triu(rare @ rare.T, k=1).tocoo()  # row < col, sharing a rare n-gram
+    if pairs.nnz:
+        I, J = np.concatenate([pairs.row, pairs.col]), np.concatenate([pairs.col, pairs.row])
+        # i is the copy when j is longer, or equally long and earlier
+        keep = (size[J] > size[I]) | ((size[J] == size[I]) & (J < I))
+        I, J = I[keep], J[keep]
+        overlap = np.concatenate([np.asarray(S[I[k:k + 100_000]].multiply(S[J[k:k + 100_000]]).sum(axis=1)).ravel()
+                                  for k in range(0, len(I), 100_000)] or [np.zeros(0)])
+        share = overlap / size[I]
+        found = pd.DataFrame({"i": I, "j": J, "share": share})
+        found = found[found["share"] >= threshold].sort_values(["i", "share", "j"], ascending=[True, False, True])
+        for i, j in found.drop_duplicates("i")[["i", "j"]].itertuples(index=False):
+            dup[i], dup_of[i] = "near", names[j]
     out["duplicate"], out["dup_of"] = dup, dup_of
     return out
 

@@ -226,11 +226,10 @@ _NUMBER_OF = re.compile(r"\bnumber of ((?:[a-z][\w-]* ){0,3}[a-z][\w-]*?) (?:ros
                         r"fell|dropped|declined|climbed|hit|stood|was|is|went|jumped|doubled)\b", re.I)
 
 
-def _number_of_unit(text: str, spans, pos: int) -> str:
-    """For a bare number ("rose from 500 to 1,200"), the unit named earlier in its sentence by
-    "the number of X rose/reached/...", else ""."""
-    s, _ = _sentence_of(spans, pos)
-    found = _NUMBER_OF.findall(text[s:pos])
+def _number_of_unit(before: str) -> str:
+    """For a bare number ("rose from 500 to 1,200"), the unit named earlier in its sentence
+    (`before`) by "the number of X rose/reached/...", else ""."""
+    found = _NUMBER_OF.findall(before)
     return found[-1].lower() if found else ""
 
 
@@ -268,24 +267,45 @@ def _is_half(toks: list[_Tok], i: int) -> bool:
         and after not in ("year", "years", "hour", "time", "day", "month", "an", "a", "-")
 
 
+# A sentence can only hold a figure if it has a digit or a number word: the others are skipped
+# before tokenising, which makes extraction cost grow with the sentences that have numbers.
+_MAYBE_NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted({*_UNITS_WORDS, *_TENS_WORDS, *_SCALES, *_FRACTIONS, "half"}))
+                           + r")", re.IGNORECASE)
+
+
 def extract_figures(text: str) -> pd.DataFrame:
     """One row per quantity stated in `text`: value, unit, qualifier, quote (its sentence), start
     and end (character offsets of the mention, qualifier included, in `text`), mention."""
-    toks = _tokens(text)
-    spans = sentence_spans(text)
     rows = []
+    for s, e in sentence_spans(text):
+        if _MAYBE_NUMBER.search(text, s, e):
+            rows += _scan_sentence(text, s, e)
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _scan_sentence(text: str, s: int, e: int) -> list[dict]:
+    """The figures of the sentence text[s:e]."""
+    quote = text[s:e]
+    toks = [_Tok(t.text, t.start + s, t.end + s) for t in _tokens(quote)]
+    rows = []
+
+    def row(first, after, value, unit, qualifier):
+        start, end = toks[first].start, toks[after - 1].end
+        rows.append({"value": value, "unit": unit, "qualifier": qualifier, "quote": quote,
+                     "start": start, "end": end, "mention": text[start:end]})
+
     i = 0
     while i < len(toks):
         tok = toks[i]
         if _is_half(toks, i):  # a share: half = 50 percent
             qualifier, q_start = _qualifier(toks, i)
-            rows.append(_row(text, spans, toks, q_start, i + 1, 50.0, "percent", qualifier))
+            row(q_start, i + 1, 50.0, "percent", qualifier)
             i += 1
             continue
         fraction = _fraction(toks, i)
         if fraction:
             qualifier, q_start = _qualifier(toks, i)
-            rows.append(_row(text, spans, toks, q_start, i + fraction[1], fraction[0], "percent", qualifier))
+            row(q_start, i + fraction[1], fraction[0], "percent", qualifier)
             i += fraction[1]
             continue
         if _is_digits(tok.text):
@@ -309,21 +329,14 @@ def extract_figures(text: str) -> pd.DataFrame:
             i = j  # a number word with nothing counted after it: "the two of them", "one of"
             continue
         if not unit:
-            unit = _number_of_unit(text, spans, tok.start)
+            unit = _number_of_unit(text[s:tok.start])
         qualifier, q_start = _qualifier(toks, q_end)
         if qualifier == "more than" and toks[q_start].low == "over" and unit in _TIME_UNITS:
             qualifier, q_start = "exact", q_end
         end = max(end, j)
-        rows.append(_row(text, spans, toks, q_start, end, value, unit, qualifier))
+        row(q_start, end, value, unit, qualifier)
         i = end
-    return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def _row(text, spans, toks, first, after, value, unit, qualifier):
-    start, end = toks[first].start, toks[after - 1].end
-    s, e = _sentence_of(spans, start)
-    return {"value": value, "unit": unit, "qualifier": qualifier, "quote": text[s:e],
-            "start": start, "end": end, "mention": text[start:end]}
+    return rows
 
 
 FIELDS = ("value", "unit", "qualifier")
