@@ -92,42 +92,53 @@ def _search(pattern: str, max_words: int | None = None) -> Callable[[str], bool]
     return lambda line: bool(rx.search(line)) and (max_words is None or len(line.split()) <= max_words)
 
 
+_CAPTION = re.compile(r"(?:\((?:photo[:/ ]?)?[A-Z][\w .]*/[\w .]+\)|\[photo(?:/[^\]]+)?\])$", re.IGNORECASE)
+
+
+def _first_alnum(text: str) -> str:
+    return next((c for c in text if c.isalnum()), "").lower()
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
     why: str
     matches: Callable[[str], bool]
+    max_words: int | None = None  # longer lines are never this furniture: skip the test (speed)
+    hint: tuple[str, ...] = ()    # the rule can only match a line containing one of these (lower case)
 
 
 RULES: tuple[Rule, ...] = (
     Rule("navigation", "breadcrumb trail such as 'Home > News'",
-         lambda ln: len(ln.split()) <= 8 and bool(re.fullmatch(r"[^.?!<>]{1,40}(?:\s*[>»›]\s*[^.?!<>]{1,40})+", ln))),
+         lambda ln: len(ln.split()) <= 8 and bool(re.fullmatch(r"[^.?!<>]{1,40}(?:\s*[>»›]\s*[^.?!<>]{1,40})+", ln)), max_words=8),
     Rule("account", "sign-up / log-in links",
-         _search(r"^(?:or\s*)?(?:sign\s*up|sign\s*in|log\s*in|log\s*out|register)\b", 4)),
+         _search(r"^(?:or\s*)?(?:sign\s*up|sign\s*in|log\s*in|log\s*out|register)\b", 4), max_words=4),
     Rule("comments", "comment counters and the comment form",
          lambda ln: bool(re.search(r"\d+\s*comment\(?s\)?|comments? may be removed by the moderator"
                                    r"|^[•·*-]?\s*(?:no comments?|add your comments?|user name|your comment"
                                    r"|enter the words you see|go to forum|post a comment|leave a comment)\b",
-                                   ln, re.IGNORECASE))),
+                                   ln, re.IGNORECASE)), max_words=25,
+         hint=("comment", "user name", "enter the words", "forum")),
     Rule("social", "follow-us and share-on-social-media prompts",
          _search(r"^(?:follow us\b|follow .{1,40}\bon (?:twitter|facebook|weibo|wechat|instagram|linkedin|x)\b"
-                 r"|scan (?:the qr code )?to (?:share|follow)|share (?:this|on|to)\b)", 15)),
-    Rule("widget", "print, e-mail, font-size and share buttons", _is_widget),
+                 r"|scan (?:the qr code )?to (?:share|follow)|share (?:this|on|to)\b)", 15), max_words=15),
+    Rule("widget", "print, e-mail, font-size and share buttons", _is_widget, max_words=20),
     Rule("pagination", "page-number strips such as '< 1 2 ... 8 >'", _is_pagination),
     Rule("byline", "author, editor or source credit lines",
          lambda ln: bool(re.match(r"By [A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}\s*(?:\||$)", ln))
-         or _search(r"^(?:editor|edited by|reporter|writer|author|translator|source)\s*[:|]", 6)(ln)),
-    Rule("dateline", "a line that is only a date or time, with at most a few label words", _is_dateline),
+         or _search(r"^(?:editor|edited by|reporter|writer|author|translator|source)\s*[:|]", 6)(ln), max_words=15),
+    Rule("dateline", "a line that is only a date or time, with at most a few label words", _is_dateline, max_words=16),
     Rule("footer", "copyright notices and website registration numbers",
-         _search(r"all rights reserved|copyright|©|\bicp\b|icp[备证]|公网安备|registered number")),
+         _search(r"all rights reserved|copyright|©|\bicp\b|icp[备证]|公网安备|registered number"),
+         hint=("reserved", "copyright", "©", "icp", "公网安备", "registered number")),
     Rule("site-menu", "site menus and link lists ('Home|About us|Contact us', 'Most popular')",
          lambda ln: _is_menu(ln) or bool(re.fullmatch(
              r"(?:most popular|most read|most viewed|key ?words|related (?:news|stories|articles)"
              r"|top news|hot news|day|week|month)\s*\|?", ln, re.IGNORECASE))),
     Rule("promo", "app, newsletter and 'send us your story' promotions",
-         _search(r"app download|newsletter|send your stories|get more from|download (?:our|the) app", 10)),
+         _search(r"app download|newsletter|send your stories|get more from|download (?:our|the) app", 10), max_words=10),
     Rule("caption", "photo caption ending in a photo credit such as '(Xinhua/Li Xin)' or '[Photo/IC]'",
-         _search(r"(?:\((?:photo[:/ ]?)?[A-Z][\w .]*/[\w .]+\)|\[photo(?:/[^\]]+)?\])$")),
+         lambda ln: ln.endswith((")", "]")) and bool(_CAPTION.search(ln))),
 )
 HEADLINE = Rule("headline", "the document's title, already in metadata.csv (a 'Video|'-style label may precede it)",
                 lambda ln: False)  # matched in clean_text against the title
@@ -154,23 +165,24 @@ def rules_table():
     return pd.DataFrame([(r.name, r.why) for r in ALL_RULES], columns=["rule", "drops"])
 
 
-def _is_headline(line: str, title: str) -> bool:
-    if not title:
-        return False
-    key = _key(title)
+def _is_headline(line: str, title_key: str) -> bool:
     parts = line.split("|", 1)
-    return _key(line) == key or (len(parts) == 2 and len(parts[0].split()) <= 2 and _key(parts[1]) == key)
+    return _key(line) == title_key or (len(parts) == 2 and len(parts[0].split()) <= 2 and _key(parts[1]) == title_key)
 
 
-def _rule_for(line: str, title: str, next_line: str) -> str | None:
-    if _is_headline(line, title):
+def _rule_for(line: str, title_key: str, next_line: str) -> str | None:
+    n_words = len(line.split())
+    if title_key and n_words <= title_key.count(" ") + 4 and _is_headline(line, title_key):
         return HEADLINE.name
+    low = line.lower()
     for rule in RULES:
-        if rule.matches(line):
+        if (rule.max_words is None or n_words <= rule.max_words) \
+                and (not rule.hint or any(h in low for h in rule.hint)) and rule.matches(line):
             return rule.name
-    key = _key(line)
-    if key and next_line and _key(next_line).startswith(key + " "):
-        return REPEAT.name
+    if next_line and len(next_line) > len(line) and _first_alnum(next_line) == _first_alnum(low):
+        key = _key(line)
+        if key and _key(next_line).startswith(key + " "):
+            return REPEAT.name
     return None
 
 
@@ -187,6 +199,7 @@ def clean_text(raw: str, title: str = "") -> Cleaned:
     (hard-wrapped text), except that a speaker label always stands as its own paragraph.
     """
     lines = normalize_text(raw).split("\n")
+    title_key = _key(title)
     nonblank = [i for i, ln in enumerate(lines) if ln]
     next_of = {i: lines[j] for i, j in zip(nonblank, nonblank[1:])}
     removed, paragraphs, block = [], [], []
@@ -200,7 +213,7 @@ def clean_text(raw: str, title: str = "") -> Cleaned:
         if not line:
             flush()
             continue
-        rule = _rule_for(line, title, next_of.get(i, ""))
+        rule = _rule_for(line, title_key, next_of.get(i, ""))
         if rule:
             removed.append({"line": i + 1, "text": line, "rule": rule})
         elif is_speaker_label(line):

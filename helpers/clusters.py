@@ -20,17 +20,24 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import normalize
 
 from .text import DEFAULT_POLICY, TermMatrix, TextPolicy
-from .themes import top_terms_class
+from .themes import class_tfidf_top
 
 
 class Representation:
-    """TF-IDF rows (sparse, L2-normalised) of the paragraphs, and their LSA projection."""
+    """TF-IDF rows (sparse, L2-normalised) of the paragraphs, and their LSA projection.
+
+    A paragraph with no term of the vocabulary ("Thank you.") has no direction to cluster by: it
+    is set aside in `empty` (and counted by the notebook), and `paras` holds the others.
+    """
 
     def __init__(self, paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, lsa_dims: int = 100,
-                 seed: int = 0):
-        self.paras = paras.reset_index(drop=True)
-        self.matrix = TermMatrix(self.paras["text"], policy)
-        self.X, self.terms = self.matrix.tfidf, self.matrix.terms
+                 seed: int = 0, matrix: TermMatrix | None = None):
+        paras = paras.reset_index(drop=True)
+        matrix = matrix or TermMatrix(paras["text"], policy)
+        has_terms = np.diff(matrix.tfidf.indptr) > 0
+        self.paras, self.empty = paras[has_terms].reset_index(drop=True), paras[~has_terms].reset_index(drop=True)
+        self.X, self.terms = matrix.tfidf[np.flatnonzero(has_terms)], matrix.terms
+        self.counts = matrix.counts[np.flatnonzero(has_terms)]
         dims = max(1, min(lsa_dims, self.X.shape[0] - 1, self.X.shape[1] - 1))
         self.svd = TruncatedSVD(dims, random_state=seed)
         self.Z = normalize(self.svd.fit_transform(self.X))  # n x dims, dense but narrow
@@ -42,7 +49,7 @@ class Representation:
 
 
 # Above this many rows, mini-batch k-means: the same objective on batches of rows, linear in n.
-MINIBATCH_ABOVE = 20_000
+MINIBATCH_ABOVE = 5_000
 
 
 def _kmeans(k: int, seed: int, n: int):
@@ -120,8 +127,7 @@ def align_labels(labels: np.ndarray, reference: np.ndarray) -> np.ndarray:
 def describe_clusters(rep: Representation, labels: np.ndarray, n_terms: int = 6) -> pd.DataFrame:
     """Per cluster: size, its most characteristic terms (class-based TF-IDF over the clusters),
     and its most central paragraph (highest cosine to the cluster's mean vector), with source."""
-    paras = rep.paras.assign(cluster=labels)
-    terms = top_terms_class(paras, rep.policy, by="cluster", n=n_terms)
+    terms = class_tfidf_top(rep.counts, labels, rep.terms, n_terms)
     rows = []
     for c in sorted(np.unique(labels)):
         members = np.flatnonzero(labels == c)

@@ -78,7 +78,7 @@ def _read_metadata(root: Path) -> pd.DataFrame:
     return meta.apply(lambda s: s.str.strip())
 
 
-def _check_row(i: int, row: pd.Series, raw_dir: Path, problems: list[str]) -> dict | None:
+def _check_row(i: int, row: dict, raw_dir: Path, problems: list[str]) -> dict | None:
     """Validate one metadata row; return the parsed document or None (problems appended)."""
     where = f"metadata.csv row {i + 2} (id '{row['id']}')"  # row 1 is the header
     before = len(problems)
@@ -128,7 +128,7 @@ def _check_row(i: int, row: pd.Series, raw_dir: Path, problems: list[str]) -> di
         problems.append(f"raw/{name}: nothing is left after cleaning (every line matched a page-furniture rule: "
                         f"{', '.join(rules)}). Check that the file holds the article text.")
         return None
-    return {**row.to_dict(), "published": published, "event_year": event_year, "sha256": digest,
+    return {**row, "published": published, "event_year": event_year, "sha256": digest,
             "raw_text": raw, "text": cleaned.text, "removed": cleaned.removed}
 
 
@@ -159,7 +159,7 @@ def load_corpus(root=None) -> pd.DataFrame:
         elif path.name not in listed:
             problems.append(f"raw/{path.name}: has no row in metadata.csv. Add one (with its sha256 "
                             f"{sha256_of(path)}) or move the file out of raw/.")
-    docs = [d for i, row in meta.iterrows() if (d := _check_row(i, row, raw_dir, problems)) is not None]
+    docs = [d for i, row in enumerate(meta.to_dict("records")) if (d := _check_row(i, row, raw_dir, problems)) is not None]
     if problems:
         raise CorpusError(problems)
     if not docs:
@@ -233,7 +233,7 @@ def _shingles(key: str, n: int) -> list[str]:
 
 
 def flag_duplicates(paras: pd.DataFrame, threshold: float = 0.8, n: int = 3,
-                    max_posting: int = 200) -> pd.DataFrame:
+                    max_posting: int = 200, max_candidates: int = 5) -> pd.DataFrame:
     """Add `duplicate` and `dup_of` to a paragraphs table.
 
     'exact': the same words as an earlier paragraph (case and punctuation aside). 'near': at
@@ -241,8 +241,8 @@ def flag_duplicates(paras: pd.DataFrame, threshold: float = 0.8, n: int = 3,
     paragraph: a repeated caption, a quote reused, syndicated copy. `dup_of` is "doc_id#para" of
     the paragraph kept. The n-grams are hashed into a sparse paragraphs x n-grams matrix; pairs
     to compare are those sharing an n-gram found in at most `max_posting` paragraphs (a common
-    phrase does not suggest copying), so the cost grows with the shared rare n-grams, not with
-    the square of the number of paragraphs.
+    phrase does not suggest copying), and of those only the `max_candidates` sharing the most;
+    so the cost grows with the number of paragraphs, not with its square.
     """
     out = paras.copy()
     keys = [" ".join(re.findall(r"\w+", t.casefold())) for t in out["text"]]
@@ -256,24 +256,31 @@ def flag_duplicates(paras: pd.DataFrame, threshold: float = 0.8, n: int = 3,
             first[key] = i
     S = HashingVectorizer(analyzer=partial(_shingles, n=n), n_features=2**24, alternate_sign=False,
                           norm=None, binary=True).transform(keys).tocsr()
-    S = (sparse.diags(np.array([0.0 if d else 1.0 for d in dup])) @ S).tocsr()  # exact copies take no part
-    S.eliminate_zeros()
+    S.data *= np.repeat(np.array([0 if d else 1 for d in dup], dtype=S.data.dtype), np.diff(S.indptr))
+    S.eliminate_zeros()  # exact copies take no part
+    # renumber the hashed n-grams 0..m-1, so that arrays grow with the n-grams present, not 2**24
+    used, S.indices = np.unique(S.indices, return_inverse=True)
+    S = sparse.csr_matrix((S.data, S.indices.astype(np.int64), S.indptr), shape=(S.shape[0], len(used)))
     size = np.diff(S.indptr)
     df = np.bincount(S.indices, minlength=S.shape[1])
     rare = S[:, np.flatnonzero((df >= 2) & (df <= max_posting))]
     pairs = sparse.triu(rare @ rare.T, k=1).tocoo()  # row < col, sharing a rare n-gram
-    if pairs.nnz:
-        I, J = np.concatenate([pairs.row, pairs.col]), np.concatenate([pairs.col, pairs.row])
-        # i is the copy when j is longer, or equally long and earlier
-        keep = (size[J] > size[I]) | ((size[J] == size[I]) & (J < I))
-        I, J = I[keep], J[keep]
-        overlap = np.concatenate([np.asarray(S[I[k:k + 100_000]].multiply(S[J[k:k + 100_000]]).sum(axis=1)).ravel()
-                                  for k in range(0, len(I), 100_000)] or [np.zeros(0)])
-        share = overlap / size[I]
-        found = pd.DataFrame({"i": I, "j": J, "share": share})
-        found = found[found["share"] >= threshold].sort_values(["i", "share", "j"], ascending=[True, False, True])
-        for i, j in found.drop_duplicates("i")[["i", "j"]].itertuples(index=False):
-            dup[i], dup_of[i] = "near", names[j]
+    I, J = np.concatenate([pairs.row, pairs.col]), np.concatenate([pairs.col, pairs.row])
+    shared = np.concatenate([pairs.data, pairs.data])
+    # i is the copy when j is longer, or equally long and earlier
+    keep = (size[J] > size[I]) | ((size[J] == size[I]) & (J < I))
+    I, J, shared = I[keep], J[keep], shared[keep]
+    # per paragraph, only the candidates sharing the most rare n-grams are compared in full
+    order = np.lexsort((J, -shared, I))
+    I, J = I[order], J[order]
+    rank = np.arange(len(I)) - np.searchsorted(I, I)
+    I, J = I[rank < max_candidates], J[rank < max_candidates]
+    overlap = np.concatenate([np.asarray(S[I[k:k + 100_000]].multiply(S[J[k:k + 100_000]]).sum(axis=1)).ravel()
+                              for k in range(0, len(I), 100_000)] or [np.zeros(0)])
+    found = pd.DataFrame({"i": I, "j": J, "share": overlap / np.maximum(size[I], 1)})
+    found = found[found["share"] >= threshold].sort_values(["i", "share", "j"], ascending=[True, False, True])
+    for i, j in found.drop_duplicates("i")[["i", "j"]].itertuples(index=False):
+        dup[i], dup_of[i] = "near", names[j]
     out["duplicate"], out["dup_of"] = dup, dup_of
     return out
 

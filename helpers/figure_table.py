@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 
-from .quantities import _FUTURE, _TIME_UNITS, extract_figures
+from .quantities import _FUTURE, _TIME_UNITS, figure_rows
 
 CURRENCIES = {"yuan", "US dollars", "euros", "yen", "pounds", "HK dollars", "rupees", "won"}
 _GROWTH = re.compile(r"\b(increas\w*|grow\w*|grew|rise|rose|risen|up|down|fell|fall\w*|declin\w*|"
@@ -30,18 +30,17 @@ SCALE_MEASURES = [
 ]
 
 
-def _segments(text: str, rows: pd.DataFrame) -> list[tuple[int, int]]:
-    """For each figure, the stretch of its clause (sentence split at ';') between the neighbouring
-    figures: where its own verb, tense and time expression are."""
+def _segments(text: str, rows: list[dict]) -> list[tuple[int, int, int, int]]:
+    """For each figure: its segment (the stretch of its clause between the neighbouring figures,
+    where its own verb, tense and time expression are) and its clause (sentence split at ';')."""
     out = []
-    for i, r in enumerate(rows.itertuples()):
-        q_start = text.find(r.quote, max(0, r.start - len(r.quote))) if r.quote else r.start
-        q_start = q_start if 0 <= q_start <= r.start else r.start
-        clause_start = max(q_start, text.rfind(";", q_start, r.start) + 1)
-        semi = text.find(";", r.end, q_start + len(r.quote))
-        clause_end = semi if semi != -1 else q_start + len(r.quote)
-        prev_end = rows["end"].iloc[i - 1] if i > 0 else -1
-        next_start = rows["start"].iloc[i + 1] if i + 1 < len(rows) else len(text)
+    for i, r in enumerate(rows):
+        q_start, q_end = r["quote_start"], r["quote_start"] + len(r["quote"])
+        clause_start = max(q_start, text.rfind(";", q_start, r["start"]) + 1)
+        semi = text.find(";", r["end"], q_end)
+        clause_end = semi if semi != -1 else q_end
+        prev_end = rows[i - 1]["end"] if i > 0 else -1
+        next_start = rows[i + 1]["start"] if i + 1 < len(rows) else len(text)
         out.append((max(clause_start, prev_end), min(clause_end, next_start), clause_start, clause_end))
     return out
 
@@ -81,47 +80,44 @@ def _category(unit: str, local: str, sentence: str) -> str:
     return "industry" if _ECONOMY.search(sentence) or _ECONOMY.search(unit) else "other"
 
 
+COLUMNS = ["doc_id", "event", "event_year", "value", "unit", "qualifier", "category", "status", "period",
+           "of_figure", "phrase", "context", "quote", "start", "end", "mention"]
+_CHAIN_LINK = re.compile(r"\s*(from|of|in|across)\s*")
+
+
 def figures_table(docs: pd.DataFrame) -> pd.DataFrame:
     """One row per figure in the corpus: doc_id, event, event_year, value, unit, qualifier,
     category (conference scale / industry / investment / growth / duration / other), status
-    (stated / projected), period (the year it refers to, when the text says), of_figure (the figure
-    a chained one describes: "110 media outlets" of "730 journalists"), phrase (between the commas
-    around it), context (its clause, up to the neighbouring figures), quote, start, end (offsets into the document's cleaned text), mention, and an
-    empty `checked` column for a researcher to mark rows verified against the source."""
+    (stated / projected), period (the year it refers to, when the text says), of_figure (the
+    figure a chained one describes: "110 media outlets" of "730 journalists"), phrase (between
+    the commas around it), context (its clause, up to the neighbouring figures), quote, start,
+    end (offsets into the document's cleaned text), mention, and an empty `checked` column for
+    a researcher to mark rows verified against the source."""
     out = []
     for doc in docs.itertuples(index=False):
-        rows = extract_figures(doc.text)
-        if rows.empty:
-            continue
-        segs = _segments(doc.text, rows)
-        extra = []
-        prev_end = None
-        for r, (s, e, cs, ce) in zip(rows.itertuples(), segs):
-            segment, clause = doc.text[s:e], doc.text[cs:ce]
-            before, after = doc.text[s:r.start], doc.text[r.end:e]
+        text, rows = doc.text, figure_rows(doc.text)
+        for i, (r, (s, e, cs, ce)) in enumerate(zip(rows, _segments(text, rows))):
+            segment, clause = text[s:e], text[cs:ce]
+            before, after = text[s:r["start"]], text[r["end"]:e]
             # the phrase the figure sits in: from the last comma before it to the next one after
-            local = before.rsplit(",", 1)[-1] + r.mention + after.split(",", 1)[0]
+            local = before.rsplit(",", 1)[-1] + r["mention"] + after.split(",", 1)[0]
             # "730 journalists from 110 media outlets of 14 countries": later links of a chain
             # describe the first figure, not the event
-            chained = prev_end is not None and re.fullmatch(r"\s*(from|of|in|across)\s*", doc.text[prev_end:r.start])
-            extra.append({
-                "of_figure": rows["mention"].iloc[r.Index - 1] if chained else "",
-                "category": _category(r.unit, local, r.quote),
-                "status": "projected" if _FUTURE.search(segment) else "stated",
-                "period": _period(before, after, clause, doc.published.year),
-                "context": " ".join(segment.split()).strip(" ,.;"),
-                "phrase": " ".join(local.split()).strip(" ,.;"),
-            })
-            prev_end = r.end
-        rows = pd.concat([rows, pd.DataFrame(extra)], axis=1)
+            chained = i > 0 and _CHAIN_LINK.fullmatch(text, rows[i - 1]["end"], r["start"])
+            r.update(doc_id=doc.id, event=doc.event, event_year=doc.event_year,
+                     of_figure=rows[i - 1]["mention"] if chained else "",
+                     category=_category(r["unit"], local, r["quote"]),
+                     status="projected" if _FUTURE.search(segment) else "stated",
+                     period=_period(before, after, clause, doc.published.year),
+                     context=" ".join(segment.split()).strip(" ,.;"),
+                     phrase=" ".join(local.split()).strip(" ,.;"))
         # a duration belongs with the figure it qualifies ("100 billion yuan ... in five years")
-        for i in rows.index[rows["category"] == "duration"]:
-            same = rows[(rows["quote"] == rows.at[i, "quote"]) & (rows["category"] != "duration")]
-            rows.at[i, "category"] = same["category"].iloc[0] if len(same) else "other"
-        out.append(rows.assign(doc_id=doc.id, event=doc.event, event_year=doc.event_year))
-    cols = ["doc_id", "event", "event_year", "value", "unit", "qualifier", "category", "status", "period",
-            "of_figure", "phrase", "context", "quote", "start", "end", "mention"]
-    table = pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
+        for r in rows:
+            if r["category"] == "duration":
+                same = [o["category"] for o in rows if o["quote_start"] == r["quote_start"] and o["category"] != "duration"]
+                r["category"] = same[0] if same else "other"
+        out += rows
+    table = pd.DataFrame(out, columns=COLUMNS)
     table["period"] = table["period"].astype("Int64")
     table["checked"] = ""
     return table

@@ -16,7 +16,6 @@ The rules are about the shape of the text, not about any one article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -80,15 +79,11 @@ _FUTURE = re.compile(r"\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z]*|[A-Za-z]+(?:[-'’.][A-Za-z0-9]+)*|US\$|HK\$|[%$¥€£#]|\S")
 
 
-@dataclass
 class _Tok:
-    text: str
-    start: int
-    end: int
+    __slots__ = ("text", "start", "end", "low")
 
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    def __init__(self, text: str, start: int, end: int):
+        self.text, self.start, self.end, self.low = text, start, end, text.lower()
 
 
 def _tokens(text: str) -> list[_Tok]:
@@ -276,11 +271,16 @@ _MAYBE_NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted({*_UNITS_WORDS, *_TENS_
 def extract_figures(text: str) -> pd.DataFrame:
     """One row per quantity stated in `text`: value, unit, qualifier, quote (its sentence), start
     and end (character offsets of the mention, qualifier included, in `text`), mention."""
+    return pd.DataFrame(figure_rows(text), columns=COLUMNS)
+
+
+def figure_rows(text: str) -> list[dict]:
+    """extract_figures as a list of dicts, each also with `quote_start` (the sentence's offset)."""
     rows = []
     for s, e in sentence_spans(text):
         if _MAYBE_NUMBER.search(text, s, e):
             rows += _scan_sentence(text, s, e)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return rows
 
 
 def _scan_sentence(text: str, s: int, e: int) -> list[dict]:
@@ -292,7 +292,7 @@ def _scan_sentence(text: str, s: int, e: int) -> list[dict]:
     def row(first, after, value, unit, qualifier):
         start, end = toks[first].start, toks[after - 1].end
         rows.append({"value": value, "unit": unit, "qualifier": qualifier, "quote": quote,
-                     "start": start, "end": end, "mention": text[start:end]})
+                     "start": start, "end": end, "mention": text[start:end], "quote_start": s})
 
     i = 0
     while i < len(toks):

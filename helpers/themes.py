@@ -63,9 +63,15 @@ def top_terms_class(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, by
     (their counts summed), then TF-IDF across the groups, so idf asks: in how many *groups* does
     the term occur? Same vocabulary as the paragraph-level matrix (min_df over paragraphs)."""
     matrix = matrix or TermMatrix(paras["text"], policy)
-    ind, groups = _group_indicator(paras[by])
-    X = TfidfTransformer().fit_transform(ind @ matrix.counts).toarray()
-    return _top(X, groups, matrix.terms, n, "class_tfidf")
+    return class_tfidf_top(matrix.counts, paras[by], matrix.terms, n)
+
+
+def class_tfidf_top(counts, labels, terms, n: int = 10) -> pd.DataFrame:
+    """Class-based TF-IDF from a rows x terms count matrix and a label per row: top `n` terms
+    per label."""
+    ind, groups = _group_indicator(labels)
+    X = TfidfTransformer().fit_transform(ind @ counts).toarray()
+    return _top(X, groups, terms, n, "class_tfidf")
 
 
 def compare_rankings(a: pd.DataFrame, b: pd.DataFrame, names=("mean", "class")) -> pd.DataFrame:

@@ -96,3 +96,12 @@ def test_document_tree_joins_documents_of_a_topic_first(rep):
 def test_representation_stays_sparse(rep):
     from scipy import sparse
     assert sparse.issparse(rep.X) and rep.Z.shape[1] <= 20
+
+
+def test_paragraphs_without_terms_are_set_aside_not_lost():
+    paras = pd.concat([synthetic(), pd.DataFrame([{"doc_id": "d9", "event_year": 2015, "para": 0, "speaker": "",
+                                                   "text": "Thank you.", "topic": -1}])], ignore_index=True)
+    rep = clusters.Representation(paras, lsa_dims=20)
+    assert rep.empty["text"].tolist() == ["Thank you."]
+    assert len(rep.paras) + len(rep.empty) == len(paras) and rep.X.shape[0] == len(rep.paras)
+    assert len(clusters.agglomerative_labels(rep.Z, 3)) == len(rep.paras)

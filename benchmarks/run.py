@@ -1,0 +1,217 @@
+"""Speed and memory of the helper pipeline and of the notebooks, printed as a table.
+
+    python benchmarks/run.py [--sizes 1 10 100 1000 10000] [--repeats 3] [--notebooks]
+
+For each size, a synthetic corpus (benchmarks/make_corpus.py) is generated once under
+benchmarks/.data/, then each repeat runs the pipeline in a fresh Python process, which reports
+each stage's wall time and peak memory (the kernel's resident-set high-water mark, reset before
+each stage) and the floor: a bare scikit-learn TfidfVectorizer().fit_transform on the same
+paragraphs. Medians over the repeats are printed. With --notebooks, each notebook's time under
+nbval is compared with an empty notebook that imports the same libraries.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / ".data"
+STAGES = ["load + clean + paragraphs", "text policy", "TF-IDF", "keyness", "clustering", "figure extraction"]
+# Pipeline settings (the notebooks' defaults, except where noted): bootstrap 100 resamples and 5+5
+# stability runs instead of 1000 and 20+20, leave-one-document-out and sensitivity left out (they
+# refit per document or per setting, which is for small corpora).
+SETTINGS = {"k_range": [2, 3, 4, 5, 6, 7, 8], "n_boot": 100, "stability_seeds": 5, "stability_boots": 5}
+
+
+# --- in the child process -------------------------------------------------------------------
+
+def _reset_peak() -> None:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM (Linux)
+    except OSError:
+        pass
+
+
+def _peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pipeline(corpus: Path) -> dict:
+    """Run every stage once on `corpus`; return {stage: (seconds, peak MB)}, the floor and sizes."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from helpers import clusters, themes
+    from helpers.corpus import load_corpus, split_paragraphs
+    from helpers.figure_table import figures_table
+    from helpers.text import DEFAULT_POLICY, TermMatrix, clear_caches
+
+    results, state = {}, {}
+
+    def stage(name, fn):
+        _reset_peak()
+        t0 = time.perf_counter()
+        fn()
+        results[name] = (time.perf_counter() - t0, _peak_mb())
+
+    def load():
+        state["docs"] = load_corpus(corpus)
+        state["paras"] = split_paragraphs(state["docs"])
+
+    def text_policy():
+        clear_caches()
+        state["matrix"] = TermMatrix(state["paras"]["text"], DEFAULT_POLICY)
+
+    def tfidf():
+        p, m = state["paras"], state["matrix"]
+        themes.top_terms_mean(p, matrix=m)
+        themes.top_terms_class(p, matrix=m)
+        themes.centroid_similarity(p, "event_year", matrix=m)
+
+    def keyness():
+        p = state["paras"]
+        data = themes.KeynessData(p, matrix=state["matrix"])
+        themes.distinctive_terms(p, n=10, n_boot=SETTINGS["n_boot"], data=data)
+        themes.pairwise_keyness(p, n=5, data=data)
+
+    def clustering():
+        rep = clusters.Representation(state["paras"], matrix=state["matrix"])
+        scores = clusters.choose_k(rep.X, SETTINGS["k_range"])
+        k = int(scores.loc[scores["rank"] == 1, "k"].iloc[0])
+        labels = clusters.kmeans_labels(rep.X, k)
+        clusters.agglomerative_labels(rep.Z, k)
+        clusters.stability(rep, k, labels, n_seeds=SETTINGS["stability_seeds"], n_boot=SETTINGS["stability_boots"])
+        clusters.shares_by_year(rep.paras, labels)
+
+    def figures():
+        figures_table(state["docs"])
+
+    for name, fn in zip(STAGES, [load, text_policy, tfidf, keyness, clustering, figures]):
+        stage(name, fn)
+    texts = state["paras"]["text"]
+    _reset_peak()
+    t0 = time.perf_counter()
+    TfidfVectorizer().fit_transform(texts)
+    floor = (time.perf_counter() - t0, _peak_mb())
+    mb = sum(p.stat().st_size for p in (corpus / "raw").iterdir()) / 1e6
+    return {"stages": results, "floor": floor, "documents": len(state["docs"]), "paragraphs": len(texts), "mb": mb}
+
+
+# --- in the parent --------------------------------------------------------------------------
+
+def _child(corpus: Path) -> dict:
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, __file__, "--child", str(corpus)], capture_output=True, text=True,
+                         env=env, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def corpus_for(scale: int) -> Path:
+    from make_corpus import make_corpus  # benchmarks/ is on sys.path (see main)
+
+    path = DATA / f"x{scale}"
+    if not (path / "metadata.csv").is_file():
+        make_corpus(scale, path)
+    return path
+
+
+def bench_sizes(sizes, repeats: int) -> list[dict]:
+    rows = []
+    for scale in sizes:
+        corpus = corpus_for(scale)
+        runs = [_child(corpus) for _ in range(repeats)]
+        med = lambda f: statistics.median(f(r) for r in runs)  # noqa: E731
+        row = {"size": f"{scale}x", "docs": runs[0]["documents"], "paragraphs": runs[0]["paragraphs"],
+               "MB": runs[0]["mb"]}
+        for s in STAGES:
+            row[s] = (med(lambda r: r["stages"][s][0]), med(lambda r: r["stages"][s][1]))
+        row["total_s"] = med(lambda r: sum(v[0] for v in r["stages"].values()))
+        row["peak_MB"] = med(lambda r: max(v[1] for v in r["stages"].values()))
+        row["floor_s"] = med(lambda r: r["floor"][0])
+        row["ratio"] = med(lambda r: sum(v[0] for v in r["stages"].values()) / r["floor"][0])
+        row["MB/s"] = row["MB"] / row["total_s"]
+        rows.append(row)
+        print(f"  measured {scale}x ({repeats} runs)", file=sys.stderr, flush=True)
+    return rows
+
+
+def _nbval_seconds(path: Path) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+                    "--nbval-sanitize-with", str(ROOT / "nbval_sanitize.cfg"), str(path)],
+                   check=True, capture_output=True, cwd=ROOT,
+                   env={**os.environ, "OMP_NUM_THREADS": "1", "FIGURES_DIR": tempfile.gettempdir() + "/bench-figures"})
+    return time.perf_counter() - t0
+
+
+def bench_notebooks(repeats: int) -> list[dict]:
+    import nbformat
+
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = Path(tmp) / "00-empty.ipynb"
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(
+            "import numpy, pandas, scipy, sklearn, matplotlib.pyplot as plt\n"
+            "import helpers.corpus, helpers.text, helpers.themes, helpers.clusters, helpers.quantities, helpers.plotting")]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, empty)
+        rows = []
+        for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+            times, floors = [], []
+            for _ in range(repeats):  # interleaved, so both see the same machine load
+                floors.append(_nbval_seconds(empty))
+                times.append(_nbval_seconds(path))
+            t, f = statistics.median(times), statistics.median(floors)
+            rows.append({"notebook": path.stem, "nbval_s": t, "empty_s": f, "ratio": t / f})
+    return rows
+
+
+def print_tables(size_rows, nb_rows) -> None:
+    if size_rows:
+        print("\n### Helper pipeline (median of runs; time s / peak MB per stage)\n")
+        head = ["size", "docs", "paragraphs", "MB", *STAGES, "total s", "peak MB", "floor s", "ratio", "MB/s"]
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+        for r in size_rows:
+            cells = [r["size"], f"{r['docs']:,}", f"{r['paragraphs']:,}", f"{r['MB']:.2f}",
+                     *(f"{r[s][0]:.2f} / {r[s][1]:.0f}" for s in STAGES),
+                     f"{r['total_s']:.2f}", f"{r['peak_MB']:.0f}", f"{r['floor_s']:.3f}", f"{r['ratio']:.1f}",
+                     f"{r['MB/s']:.2f}"]
+            print("| " + " | ".join(cells) + " |")
+        by = {r["size"]: r for r in size_rows}
+        if "1000x" in by and "10000x" in by:
+            print(f"\n10000x / 1000x total time: {by['10000x']['total_s'] / by['1000x']['total_s']:.1f} (target <= 12)")
+    if nb_rows:
+        print("\n### Notebooks under nbval (median of runs)\n")
+        print("| notebook | nbval s | empty notebook s | ratio |\n|---|---|---|---|")
+        for r in nb_rows:
+            print(f"| {r['notebook']} | {r['nbval_s']:.1f} | {r['empty_s']:.1f} | {r['ratio']:.2f} |")
+    print(f"\nsettings: {SETTINGS}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1, 10, 100, 1000, 10000])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--notebooks", action="store_true")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(pipeline(args.child)))
+        return
+    sys.path.insert(0, str(HERE))
+    print_tables(bench_sizes(args.sizes, args.repeats), bench_notebooks(args.repeats) if args.notebooks else [])
+
+
+if __name__ == "__main__":
+    main()
