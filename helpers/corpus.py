@@ -4,7 +4,8 @@ A corpus is a folder with raw/*.txt (one document each, never modified) and meta
 row per document). `load_corpus` checks the two against each other and raises one CorpusError
 listing every problem found, each naming the file, row or field and the fix.
 
-Command line: `python -m helpers.corpus check [ROOT]` prints a summary, or every problem.
+Command line: `python -m helpers.corpus check [ROOT]` prints a summary, or every problem;
+`python -m helpers.corpus add FILE --title ...` adds a document (see helpers.add_document).
 """
 from __future__ import annotations
 
@@ -317,12 +318,41 @@ def removed_lines(docs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["doc_id", "line", "rule", "text"])
 
 
+def _parser():
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m helpers.corpus", description="Check a corpus or add a document to it.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="validate a corpus and print its summary (exit 1 on any problem)")
+    check.add_argument("root", nargs="?", help="corpus folder (default: $CORPUS_DIR, else the project's corpus/)")
+    add = sub.add_parser("add", help="validate a text file and add it, with its metadata row, to the corpus")
+    add.add_argument("file")
+    add.add_argument("--root", help="corpus folder (default: $CORPUS_DIR, else the project's corpus/)")
+    for name in ("title", "source", "published", "event", "event-year"):
+        add.add_argument(f"--{name}", required=True)
+    for name in ("author", "series", "genre", "notes", "id", "name"):
+        add.add_argument(f"--{name}", default="")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] != "check" or len(argv) > 2:
-        print("usage: python -m helpers.corpus check [ROOT]", file=sys.stderr)
-        return 2
-    root = corpus_root(argv[1] if len(argv) == 2 else None)
+    try:
+        args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    except SystemExit as e:  # argparse has printed the usage
+        return int(e.code or 0) and 2
+    if args.command == "add":
+        from .add_document import add_document
+
+        fields = {k: getattr(args, k) for k in ("title", "source", "published", "event", "event_year", "author",
+                                                "series", "genre", "notes", "name")}
+        try:
+            row = add_document(args.file, args.root, doc_id=args.id, **fields)
+        except CorpusError as e:
+            print(f"not added, the corpus is unchanged: {e}", file=sys.stderr)
+            return 1
+        print(f"added raw/{row['file']} as id '{row['id']}' (sha256 {row['sha256'][:12]})")
+        return 0
+    root = corpus_root(args.root)
     try:
         docs = load_corpus(root)
     except CorpusError as e:

@@ -22,13 +22,15 @@ def notebook_paths() -> list[Path]:
     return sorted(p for p in NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 
 
-def execute(path: Path, timeout: int = 1200) -> nbformat.NotebookNode:
-    """Run every cell of the notebook at `path` and write it back with its outputs."""
+def execute(path: Path, timeout: int = 1200, write: bool = True) -> nbformat.NotebookNode:
+    """Run every cell of the notebook at `path` (in its folder) and, if `write`, write it back
+    with its outputs. The kernel inherits this process's environment (CORPUS_DIR, FIGURES_DIR)."""
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     nb.metadata.get("language_info", {}).pop("version", None)  # 3.11.x differs between machines
-    nbformat.write(nb, path)
+    if write:
+        nbformat.write(nb, path)
     return nb
 
 
