@@ -1,8 +1,8 @@
 """Execute the notebooks in place, reproducibly: `python -m helpers.notebooks run [NOTEBOOK ...]`.
 
 Each notebook runs in a fresh kernel with its own folder as working directory. Cell timings are
-not recorded and the Python patch version is dropped from the metadata, so re-running an
-unchanged notebook on the same pinned environment rewrites it byte for byte.
+not recorded, the Python patch version and widget state (random ids) are dropped, so re-running
+an unchanged notebook on the same pinned environment rewrites it byte for byte.
 """
 from __future__ import annotations
 
@@ -29,9 +29,24 @@ def execute(path: Path, timeout: int = 1200, write: bool = True) -> nbformat.Not
     NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     nb.metadata.get("language_info", {}).pop("version", None)  # 3.11.x differs between machines
+    _drop_widget_state(nb)
     if write:
         nbformat.write(nb, path)
     return nb
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _drop_widget_state(nb) -> None:
+    """Widget models get random ids at every run, so a saved widget view and the saved widget
+    state would change the file each time. Both are dropped: the widget's text description stays
+    as its output (nbval compares that and ignores widget views), and running the cell in
+    JupyterLab brings the live widget back."""
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            out.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 def main(argv: list[str] | None = None) -> int:
