@@ -13,7 +13,7 @@ export MKL_NUM_THREADS := 1
 export PYTHONHASHSEED := 0
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg
 
-.PHONY: help setup figures test lab check pins
+.PHONY: help setup figures test lab check nav html bench pins
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -26,7 +26,9 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP) ## create .venv from requirements.txt (done by every target that needs it)
 
 figures: $(STAMP) ## execute every notebook in order, in place, regenerating figures/
+	$(PY) -m helpers.notebooks nav
 	$(PY) -m helpers.notebooks run
+	$(PY) -m helpers.notebooks nav
 
 test: $(STAMP) ## helpers' tests + nbval (strict) on every notebook + figures/ unchanged
 	$(PY) -m pytest tests notebooks $(NBVAL)
@@ -39,6 +41,15 @@ lab: $(STAMP) ## open JupyterLab on the notebooks
 
 check: $(STAMP) ## validate the corpus (CORPUS_DIR or corpus/) and print its summary
 	$(PY) -m helpers.corpus check
+
+nav: $(STAMP) ## regenerate notebook navigation, notebooks/README.md and figures/README.md
+	$(PY) -m helpers.notebooks nav
+
+html: $(STAMP) ## render every executed notebook to a self-contained page in html/
+	$(VENV)/bin/jupyter nbconvert --to html --embed-images --output-dir html notebooks/[0-9][0-9]-*.ipynb
+
+bench: $(STAMP) ## speed and memory at 1x to 10,000x the corpus, and each notebook vs an empty one (slow)
+	$(PY) benchmarks/run.py --sizes 1 10 100 1000 10000 --repeats 3 --notebooks
 
 pins: ## recompile requirements.txt from requirements.in in a scratch venv
 	rm -rf .pins-venv && $(PYTHON) -m venv .pins-venv && .pins-venv/bin/pip install --quiet -r requirements.in
