@@ -110,6 +110,12 @@ def _word_number(toks: list[_Tok], i: int) -> tuple[float, int] | None:
     return None
 
 
+def _is_month(tok: _Tok) -> bool:
+    """A month name; "may" and "march" only capitalised, since they are also verbs."""
+    word = tok.low.rstrip(".")
+    return word in _MONTHS and (word not in ("may", "march") or tok.text[0].isupper())
+
+
 def _skip_reason(toks: list[_Tok], i: int) -> str | None:
     """Why the number in digits at token i is not a figure, or None if it is one."""
     tok = toks[i]
@@ -131,7 +137,7 @@ def _skip_reason(toks: list[_Tok], i: int) -> str | None:
         return "quoted name (\"152\")"
     if nxt and nxt.text == ":" and i + 2 < len(toks) and toks[i + 2].text[:1].isdigit():
         return "clock time"
-    if (before and before.low in _MONTHS) or (nxt and nxt.low.rstrip(".") in _MONTHS):
+    if (before and _is_month(before)) or (nxt and _is_month(nxt)):
         return "date"
     if re.fullmatch(r"1[89]\d\d|20\d\d", tok.text):
         # a four-digit number without a thousands comma reads as a year ("since 2014", "the 2030

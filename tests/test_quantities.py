@@ -78,6 +78,7 @@ def test_qualifiers_normalised(text, expected):
     ("a trillion yuan economy", 1e12, "yuan"), ("ten sub-forums opened", 10, "sub-forums"),
     ("Eight state leaders came", 8, "state leaders"), ("twenty-two topics", 22, "topics"),
     ("in the next five years", 5, "years"), ("$3.5 million in grants", 3.5e6, "US dollars"),
+    ("Up to 300 start-ups may join.", 300, "start-ups"), ("Some 2,000 workers march today.", 2000, "workers"),
 ])
 def test_number_forms(text, value, unit):
     row = extract_figures(text).iloc[0]
