@@ -107,23 +107,6 @@ def agreement(solutions: dict[str, np.ndarray]) -> pd.DataFrame:
                         index=names, columns=names).round(3)
 
 
-def align_labels(labels: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """Relabel `labels` so each cluster takes the reference label it overlaps most (greedy)."""
-    out = np.full_like(labels, -1)
-    table = pd.crosstab(labels, reference)
-    used = set()
-    for lab in table.max(axis=1).sort_values(ascending=False).index:
-        for ref in table.loc[lab].sort_values(ascending=False).index:
-            if ref not in used:
-                out[labels == lab] = ref
-                used.add(ref)
-                break
-    spare = iter(sorted(set(range(labels.max() + 1 + reference.max() + 1)) - used))
-    for lab in np.unique(labels[out == -1]):
-        out[labels == lab] = next(spare)
-    return out
-
-
 def describe_clusters(rep: Representation, labels: np.ndarray, n_terms: int = 6) -> pd.DataFrame:
     """Per cluster: size, its most characteristic terms (class-based TF-IDF over the clusters),
     and its most central paragraph (highest cosine to the cluster's mean vector), with source."""

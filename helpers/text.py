@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache, partial
 
 import numpy as np
@@ -114,7 +114,6 @@ class TextPolicy:
     ngram_range: tuple[int, int] = (1, 2)
     min_df: int = 2
     lemmatize: bool = True
-    extra: dict = field(default_factory=dict)  # any other vectoriser argument
 
     def with_(self, **changes) -> "TextPolicy":
         return replace(self, **changes)
@@ -123,17 +122,11 @@ class TextPolicy:
         # module-level tokenizer functions (not lambdas) so vectorisers can be pickled
         return dict(tokenizer=_tokenize_lemmas if self.lemmatize else _tokenize_plain,
                     lowercase=False, token_pattern=None, ngram_range=self.ngram_range,
-                    min_df=self.min_df, dtype=np.float64, **self.extra)
+                    min_df=self.min_df, dtype=np.float64)
 
     def tfidf(self, **overrides) -> TfidfVectorizer:
         """A TfidfVectorizer with smoothed idf and L2-normalised rows (scikit-learn's defaults)."""
         return TfidfVectorizer(**{**self._kwargs(), **overrides})
-
-    def counts(self, **overrides) -> CountVectorizer:
-        """A CountVectorizer with the same tokens and n-grams (raw frequencies, for keyness)."""
-        kw = {**self._kwargs(), **overrides}
-        kw["dtype"] = overrides.get("dtype", np.int64)
-        return CountVectorizer(**kw)
 
 
 DEFAULT_POLICY = TextPolicy()

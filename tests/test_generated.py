@@ -19,3 +19,19 @@ def test_every_notebook_has_navigation_and_exercises():
         if i + 1 < len(paths):
             assert f"({paths[i + 1].name})" in nb.cells[0].source
         assert any("**Exercise 1.**" in c.source for c in nb.cells if c.cell_type == "markdown"), path.name
+
+
+def test_stream_outputs_are_merged_so_saved_notebooks_do_not_depend_on_flush_timing():
+    from helpers.notebooks import _coalesce_streams
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(1); print(2)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="2\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="w\n"),
+                    nbformat.v4.new_output("execute_result", data={"text/plain": "3"}, execution_count=1),
+                    nbformat.v4.new_output("stream", name="stdout", text="4\n")]
+    nb.cells = [cell]
+    _coalesce_streams(nb)
+    assert [(o.output_type, o.get("text")) for o in cell.outputs] == [
+        ("stream", "1\n2\n"), ("stream", "w\n"), ("execute_result", None), ("stream", "4\n")]
