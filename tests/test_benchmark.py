@@ -1,0 +1,33 @@
+"""The benchmark harness keeps working: a 1x synthetic corpus is valid and every stage runs
+(no timing is asserted; `make bench` measures)."""
+import importlib.util
+import sys
+
+from helpers.corpus import load_corpus
+from helpers.paths import PROJECT_ROOT
+
+
+def _module(name):
+    path = PROJECT_ROOT / "benchmarks" / f"{name}.py"
+    sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_synthetic_corpus_is_valid_and_deterministic(tmp_path):
+    make = _module("make_corpus")
+    a, b = make.make_corpus(2, tmp_path / "a"), make.make_corpus(2, tmp_path / "b")
+    docs = load_corpus(a)
+    assert len(docs) == 10 and set(docs["event_year"]) <= {2015, 2016, 2018, 2021}
+    assert (a / "metadata.csv").read_bytes() == (b / "metadata.csv").read_bytes()
+    assert docs["removed"].str.len().min() >= 5  # the furniture wrapped around each document was removed
+
+
+def test_every_stage_runs(tmp_path):
+    make, run = _module("make_corpus"), _module("run")
+    result = run.pipeline(make.make_corpus(1, tmp_path / "c"))
+    assert list(result["stages"]) == run.STAGES
+    assert all(seconds >= 0 and mb > 0 for seconds, mb in result["stages"].values())
+    assert result["documents"] == 5 and result["floor"][0] > 0
