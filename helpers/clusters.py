@@ -58,10 +58,19 @@ def _kmeans(k: int, seed: int, n: int):
     return KMeans(n_clusters=k, n_init=10, random_state=seed)
 
 
+# A sparse matrix with at most this many cells is densified for k-means: on small data the dense
+# code is several times faster, and the memory this takes is bounded by this constant (16 MB).
+DENSE_CELLS = 2_000_000
+
+
+def _fit_input(X):
+    return X.toarray() if sparse.issparse(X) and X.shape[0] * X.shape[1] <= DENSE_CELLS else X
+
+
 def kmeans_labels(X, k: int, seed: int = 0) -> np.ndarray:
     """k-means on L2-normalised rows (so Euclidean k-means ranks like cosine): 10 restarts, or
     mini-batch k-means with 3 restarts above MINIBATCH_ABOVE rows."""
-    return _kmeans(k, seed, X.shape[0]).fit_predict(X)
+    return _kmeans(k, seed, X.shape[0]).fit_predict(_fit_input(X))
 
 
 def choose_k(X, ks, seed: int = 0, sample_size: int = 2000) -> pd.DataFrame:
@@ -133,15 +142,14 @@ def stability(rep: Representation, k: int, reference: np.ndarray, n_seeds: int =
     below 0.6 a cluster is not reliably found)."""
     rng = np.random.default_rng(seed)
     runs, jaccards = [], {c: [] for c in np.unique(reference)}
-    n = rep.X.shape[0]
+    n, X = rep.X.shape[0], _fit_input(rep.X)
     plans = [("seed", s, None) for s in range(seed + 1, seed + 1 + n_seeds)]
     plans += [("bootstrap", seed, rng.choice(n, n, replace=True)) for _ in range(n_boot)]
     for kind, s, sample in plans:
         if sample is None:
-            labels = kmeans_labels(rep.X, k, s)
+            labels = _kmeans(k, s, n).fit_predict(X)
         else:
-            model = _kmeans(k, s, n).fit(rep.X[sample])
-            labels = model.predict(rep.X)
+            labels = _kmeans(k, s, n).fit(X[sample]).predict(X)
         runs.append({"perturbation": kind, "ari": adjusted_rand_score(reference, labels)})
         for c in jaccards:
             ref = reference == c
