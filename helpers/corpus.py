@@ -85,7 +85,10 @@ def _check_row(i: int, row: dict, raw_dir: Path, problems: list[str]) -> dict | 
     before = len(problems)
     for col in REQUIRED_COLUMNS:
         if not row[col]:
-            problems.append(f"{where}: field '{col}' is empty; fill it in.")
+            hint = ""
+            if col == "sha256" and row["file"] and (raw_dir / Path(row["file"]).name).is_file():
+                hint = f" (the file's sha256 is {sha256_of(raw_dir / Path(row['file']).name)})"
+            problems.append(f"{where}: field '{col}' is empty; fill it in{hint}.")
     try:
         published = pd.Timestamp(dt.date.fromisoformat(row["published"]))
     except ValueError:

@@ -97,6 +97,12 @@ def test_empty_required_field(corpus_copy):
     assert "row 4 (id '2016-summit-underway'): field 'source' is empty" in _error(corpus_copy)
 
 
+def test_empty_sha256_message_gives_the_files_hash(corpus_copy):
+    digest = hashlib.sha256((corpus_copy / "raw" / "2016-11-17-cctv-summit-underway-in-wuzhen.txt").read_bytes()).hexdigest()
+    _edit_metadata(corpus_copy, lambda m: m.assign(sha256=m["sha256"].where(m["id"] != "2016-summit-underway", "")))
+    assert f"field 'sha256' is empty; fill it in (the file's sha256 is {digest})" in _error(corpus_copy)
+
+
 def _register(root, name, data: bytes, **fields):
     (root / "raw" / name).write_bytes(data)
     row = {"id": name[:-4], "file": name, "title": "A title", "source": "Test", "published": "2019-10-20",
