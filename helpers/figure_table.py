@@ -1,6 +1,6 @@
 """The corpus's figures as one tidy table, with provenance, category, status and period.
 
-Built on helpers.quantities.extract_figures, run on each document's cleaned text, so `start` and
+Built on helpers.quantities (figure_rows), run on each document's cleaned text, so `start` and
 `end` are offsets into `docs.text` and every row can be traced to its sentence.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 
-from .quantities import _FUTURE, _TIME_UNITS, figure_rows
+from .quantities import FUTURE_MARKERS, TIME_UNITS, figure_rows
 
 CURRENCIES = {"yuan", "US dollars", "euros", "yen", "pounds", "HK dollars", "rupees", "won"}
 _GROWTH = re.compile(r"\b(increas\w*|grow\w*|grew|rise|rose|risen|up|down|fell|fall\w*|declin\w*|"
@@ -73,7 +73,7 @@ def _category(unit: str, local: str, sentence: str) -> str:
         if _GROWTH.search(local):
             return "growth"
         return "conference scale" if _EVENT.search(sentence) and not _ECONOMY.search(local) else "industry"
-    if unit in _TIME_UNITS:
+    if unit in TIME_UNITS:
         return "duration"
     if _EVENT.search(sentence):
         return "conference scale"
@@ -107,7 +107,7 @@ def figures_table(docs: pd.DataFrame) -> pd.DataFrame:
             r.update(doc_id=doc.id, event=doc.event, event_year=doc.event_year,
                      of_figure=rows[i - 1]["mention"] if chained else "",
                      category=_category(r["unit"], local, r["quote"]),
-                     status="projected" if _FUTURE.search(segment) else "stated",
+                     status="projected" if FUTURE_MARKERS.search(segment) else "stated",
                      period=_period(before, after, clause, doc.published.year),
                      context=" ".join(segment.split()).strip(" ,.;"),
                      phrase=" ".join(local.split()).strip(" ,.;"))
@@ -142,7 +142,7 @@ def derived_figures(table: pd.DataFrame) -> pd.DataFrame:
       amount per year: amount / years."""
     rows = []
     for quote, part in table.groupby("quote", sort=False):
-        counts = part[~part["unit"].isin(CURRENCIES | {"percent", "percentage points"} | _TIME_UNITS)]
+        counts = part[~part["unit"].isin(CURRENCIES | {"percent", "percentage points"} | TIME_UNITS)]
         shares = part[(part["unit"] == "percent") & part["context"].str.contains(_SHARE_OF_TOTAL)]
         for c in counts.itertuples():
             for s in shares[shares["start"] > c.end].head(1).itertuples():

@@ -35,7 +35,7 @@ _QUALIFIER_PHRASES = {  # longest phrases are tried first
     "surpass": "more than", "surpassed": "more than", "surpassing": "more than",
 }
 # "over three days" means during three days: with a unit of time, "over" is a preposition.
-_TIME_UNITS = {"seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"}
+TIME_UNITS = {"seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"}
 _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9,
            "trillion": 1e12}
 _UNITS_WORDS = {"zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -74,7 +74,7 @@ _VAGUE_ADJECTIVES = {"new", "more", "other", "additional", "important", "major",
 _RELATIONAL = {"heads", "leaders", "representatives", "members", "chiefs", "ministers", "delegates",
                "tons", "tonnes", "hectares", "barrels", "kilometers", "kilometres", "square", "cubic",
                "units", "pieces", "kinds", "types", "cases", "copies"}
-_FUTURE = re.compile(r"\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:s|ed)?|plans?|planned|"
+FUTURE_MARKERS = re.compile(r"\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:s|ed)?|plans?|planned|"
                      r"aims?|targets?|projected|is to be|are to be|to reach)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z]*|[A-Za-z]+(?:[-'’.][A-Za-z0-9]+)*|US\$|HK\$|[%$¥€£#]|\S")
 
@@ -337,7 +337,7 @@ def _scan_sentence(text: str, s: int, e: int) -> list[dict]:
         if not unit:
             unit = _number_of_unit(text[s:tok.start])
         qualifier, q_start = _qualifier(toks, q_end)
-        if qualifier == "more than" and toks[q_start].low == "over" and unit in _TIME_UNITS:
+        if qualifier == "more than" and toks[q_start].low == "over" and unit in TIME_UNITS:
             qualifier, q_start = "exact", q_end
         end = max(end, j)
         row(q_start, end, value, unit, qualifier)
