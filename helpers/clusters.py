@@ -59,8 +59,9 @@ def _kmeans(k: int, seed: int, n: int):
 
 
 # A sparse matrix with at most this many cells is densified for k-means: on small data the dense
-# code is several times faster, and the memory this takes is bounded by this constant (16 MB).
-DENSE_CELLS = 2_000_000
+# code is several times faster (on larger ones the sparse code wins), and the memory this takes
+# is bounded by this constant (under 1 MB).
+DENSE_CELLS = 100_000
 
 
 def _fit_input(X):
