@@ -137,6 +137,8 @@ def _skip_reason(toks: list[_Tok], i: int) -> str | None:
         return "quoted name (\"152\")"
     if nxt and nxt.text == ":" and i + 2 < len(toks) and toks[i + 2].text[:1].isdigit():
         return "clock time"
+    if nxt and nxt.low.rstrip(".") in ("am", "pm", "a.m", "p.m", "o'clock"):
+        return "clock time (9 am)"
     if (before and _is_month(before)) or (nxt and _is_month(nxt)):
         return "date"
     if re.fullmatch(r"1[89]\d\d|20\d\d", tok.text):
@@ -158,8 +160,11 @@ def _qualifier(toks: list[_Tok], i: int) -> tuple[str, int]:
     return "exact", i
 
 
+_IRREGULAR_PLURALS = {"people", "children", "men", "women", "staff", "personnel", "police", "youth"}
+
+
 def _is_plural(word: str) -> bool:
-    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics"))
+    return word in _IRREGULAR_PLURALS or (len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")))
 
 
 def _unit_phrase(toks: list[_Tok], j: int) -> tuple[str, int]:
@@ -216,8 +221,10 @@ def _unit_and_end(toks: list[_Tok], j: int, currency_before: str | None) -> tupl
         return "percentage points", j + 2
     if currency_before:
         return currency_before, j
-    if nxt == "us" and j + 1 < len(toks) and toks[j + 1].low in ("dollars", "dollar"):
-        return "US dollars", j + 2
+    if nxt in ("us", "u.s"):  # "US dollars", "U.S. dollars"
+        k = j + 2 if j + 1 < len(toks) and toks[j + 1].text == "." else j + 1
+        if k < len(toks) and toks[k].low in ("dollars", "dollar"):
+            return "US dollars", k + 1
     if nxt in _CURRENCY_AFTER:
         return _CURRENCY_AFTER[nxt], j + 1
     return _unit_phrase(toks, j)
@@ -244,6 +251,7 @@ def _sentence_of(spans, pos: int) -> tuple[int, int]:
 COLUMNS = ["value", "unit", "qualifier", "quote", "start", "end", "mention"]
 
 
+_PERIOD_BEFORE = {"first", "second", "third", "last", "past", "next", "previous", "recent", "coming"}
 _FRACTIONS = {"third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5,
               "tenth": 10, "tenths": 10}
 
@@ -251,6 +259,8 @@ _FRACTIONS = {"third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, 
 def _fraction(toks: list[_Tok], i: int) -> tuple[float, int] | None:
     """"one third", "a quarter", "two-thirds", "three quarters" as a percentage, with tokens used."""
     low = toks[i].low
+    if i > 0 and toks[i - 1].low in _PERIOD_BEFORE:
+        return None  # "the first three quarters" is a period of time, not 75 percent
     parts = low.split("-")
     if len(parts) == 2 and parts[0] in _UNITS_WORDS and parts[1] in _FRACTIONS:
         return 100 * _UNITS_WORDS[parts[0]] / _FRACTIONS[parts[1]], 1
