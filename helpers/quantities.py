@@ -33,6 +33,7 @@ _QUALIFIER_PHRASES = {  # longest phrases are tried first
     "estimated": "about", "circa": "about", "approx": "about",
     "exceed": "more than", "exceeds": "more than", "exceeded": "more than", "exceeding": "more than",
     "surpass": "more than", "surpassed": "more than", "surpassing": "more than",
+    "topped": "more than", "tops": "more than", "topping": "more than",
 }
 # "over three days" means during three days: with a unit of time, "over" is a preposition.
 TIME_UNITS = {"seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"}
@@ -100,11 +101,12 @@ def _word_number(toks: list[_Tok], i: int) -> tuple[float, int] | None:
     parts = low.split("-")
     if len(parts) == 2 and parts[0] in _TENS_WORDS and parts[1] in _UNITS_WORDS:  # twenty-two
         return float(_TENS_WORDS[parts[0]] + _UNITS_WORDS[parts[1]]), 1
+    if low == "a" and i + 1 < len(toks) and toks[i + 1].low == "dozen":
+        return 12.0, 2
+    if low == "dozen":  # only as "a dozen", read from its "a"
+        return None
     if low in _UNITS_WORDS or low in _TENS_WORDS:
-        value = float(_UNITS_WORDS.get(low, _TENS_WORDS.get(low, 0)))
-        if low == "dozen":  # only "a dozen"
-            return (12.0, 1) if i > 0 and toks[i - 1].low == "a" else None
-        return value, 1
+        return float(_UNITS_WORDS.get(low, _TENS_WORDS.get(low, 0))), 1
     if low in ("a", "one") and i + 1 < len(toks) and toks[i + 1].low in _SCALES:
         return 1.0, 1
     return None
@@ -141,6 +143,9 @@ def _skip_reason(toks: list[_Tok], i: int) -> str | None:
         return "clock time (9 am)"
     if (before and _is_month(before)) or (nxt and _is_month(nxt)):
         return "date"
+    if (before and before.low in ("to", "through", "until", "and", "-") and i > 2
+            and _is_digits(toks[i - 2].text) and _is_month(toks[i - 3])):
+        return "date range (Nov 8 to 10)"
     if re.fullmatch(r"1[89]\d\d|20\d\d", tok.text):
         # a four-digit number without a thousands comma reads as a year ("since 2014", "the 2030
         # goals") unless money or a percentage follows; news style writes counts as "2,000"
@@ -234,11 +239,21 @@ _NUMBER_OF = re.compile(r"\bnumber of ((?:[a-z][\w-]* ){0,3}[a-z][\w-]*?) (?:ros
                         r"fell|dropped|declined|climbed|hit|stood|was|is|went|jumped|doubled)\b", re.I)
 
 
+# "Daily visits to the platform topped 100 million": the subject names what the number counts.
+_SUBJECT_VERB = re.compile(r"^(?:the |its |their |his |her |our )?([a-z][\w-]*(?: [a-z][\w-]*){0,3}?)"
+                           r"(?: (?:of|to|in|on|for|at|from) [^,;]*?)? (?:topped|exceeded|reached|hit|totall?ed|"
+                           r"stood at|rose to|fell to|grew to|amounted to|surpassed)\s*$", re.IGNORECASE)
+
+
 def _number_of_unit(before: str) -> str:
-    """For a bare number ("rose from 500 to 1,200"), the unit named earlier in its sentence
-    (`before`) by "the number of X rose/reached/...", else ""."""
+    """For a bare number ("rose from 500 to 1,200", "visits topped 100 million"), the unit named
+    earlier in its sentence (`before`): "the number of X rose/reached/...", or a short subject
+    directly before a verb of measure; else ""."""
     found = _NUMBER_OF.findall(before)
-    return found[-1].lower() if found else ""
+    if found:
+        return found[-1].lower()
+    m = _SUBJECT_VERB.match(before.strip())
+    return m.group(1).lower() if m else ""
 
 
 def _sentence_of(spans, pos: int) -> tuple[int, int]:
