@@ -72,9 +72,9 @@ _VAGUE_ADJECTIVES = {"new", "more", "other", "additional", "important", "major",
                      "various", "different", "several", "further", "extra", "total", "well-known",
                      "some", "many", "own"}
 # Nouns after which "of ..." still names what is counted ("heads of international organizations").
+# Measures ("2.5 million tonnes of goods") are not among them: there the unit is the measure.
 _RELATIONAL = {"heads", "leaders", "representatives", "members", "chiefs", "ministers", "delegates",
-               "tons", "tonnes", "hectares", "barrels", "kilometers", "kilometres", "square", "cubic",
-               "units", "pieces", "kinds", "types", "cases", "copies"}
+               "pieces", "kinds", "types", "cases", "copies"}
 FUTURE_MARKERS = re.compile(r"\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:s|ed)?|plans?|planned|"
                      r"aims?|targets?|projected|is to be|are to be|to reach)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z]*|[A-Za-z]+(?:[-'’.][A-Za-z0-9]+)*|US\$|HK\$|[%$¥€£#]|\S")
@@ -245,6 +245,16 @@ _SUBJECT_VERB = re.compile(r"^(?:the |its |their |his |her |our )?([a-z][\w-]*(?
                            r"stood at|rose to|fell to|grew to|amounted to|surpassed)\s*$", re.IGNORECASE)
 
 
+def _partitive_unit(toks: list[_Tok], j: int) -> str:
+    """"3 of the 27 proposals": a bare number followed by "of (the) N unit" counts that unit."""
+    if j >= len(toks) or toks[j].low != "of":
+        return ""
+    k = j + 1 + (j + 1 < len(toks) and toks[j + 1].low in ("the", "its", "their", "these", "those", "all"))
+    if k < len(toks) and _is_digits(toks[k].text):
+        return _unit_and_end(toks, k + 1, None)[0]
+    return ""
+
+
 def _number_of_unit(before: str) -> str:
     """For a bare number ("rose from 500 to 1,200", "visits topped 100 million"), the unit named
     earlier in its sentence (`before`): "the number of X rose/reached/...", or a short subject
@@ -360,7 +370,7 @@ def _scan_sentence(text: str, s: int, e: int) -> list[dict]:
             i = j  # a number word with nothing counted after it: "the two of them", "one of"
             continue
         if not unit:
-            unit = _number_of_unit(text[s:tok.start])
+            unit = _partitive_unit(toks, j) or _number_of_unit(text[s:tok.start])
         qualifier, q_start = _qualifier(toks, q_end)
         if qualifier == "more than" and toks[q_start].low == "over" and unit in TIME_UNITS:
             qualifier, q_start = "exact", q_end
