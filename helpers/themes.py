@@ -22,9 +22,10 @@ WIC_SERIES = "World Internet Conference"
 
 def select_paragraphs(paras: pd.DataFrame, series: str | None = WIC_SERIES,
                       drop_duplicates: bool = True) -> pd.DataFrame:
-    """The paragraphs to compare: those of one `series` (None: all), without flagged duplicates."""
+    """The paragraphs to compare: those of one `series` (None, or a series this corpus does not
+    have: all of them), without flagged duplicates."""
     keep = pd.Series(True, index=paras.index)
-    if series is not None:
+    if series is not None and (paras["series"] == series).any():
         keep &= paras["series"] == series
     if drop_duplicates and "duplicate" in paras:
         keep &= paras["duplicate"] == ""

@@ -151,3 +151,10 @@ def test_new_event_year_flows_through(corpus_copy, monkeypatch):
     assert top.loc[top["group"] == 2019, "term"].iloc[0] == "quantum"
     assert 2019 in T.centroid_similarity(paras, "event_year").index
     assert 2019 in set(T.pairwise_keyness(paras)["versus"])
+
+
+def test_a_corpus_without_the_series_compares_every_paragraph():
+    paras = _synthetic().assign(series="Some other conference", duplicate="")
+    assert len(T.select_paragraphs(paras)) == len(paras)
+    mixed = paras.assign(series=["World Internet Conference"] * 6 + ["Other"] * 12)
+    assert len(T.select_paragraphs(mixed)) == 6
