@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 from .paths import PROJECT_ROOT
 
@@ -191,10 +192,18 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m helpers.notebooks run [NOTEBOOK ...] | nav", file=sys.stderr)
         return 2
     paths = [Path(a).resolve() for a in argv[1:]] or notebook_paths()
-    for path in paths:
-        print(f"executing {path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path}", flush=True)
-        execute(path)
-    return 0
+    failed = []
+    for path in paths:  # one notebook failing does not stop the others
+        name = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
+        print(f"executing {name}", flush=True)
+        try:
+            execute(path)
+        except CellExecutionError as e:
+            failed.append(str(name))
+            print(f"FAILED {name}: {e.ename}: {e.evalue}", file=sys.stderr, flush=True)
+    if failed:
+        print(f"{len(failed)} notebook(s) failed and were not rewritten: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

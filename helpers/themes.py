@@ -185,7 +185,11 @@ def distinctive_terms(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, 
         k.insert(0, "group", g)
         k.insert(1, "rank", range(1, len(k) + 1))
         out.append(k)
-    return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+    if not out:  # one group only: nothing to compare, an empty table with the usual columns
+        cols = ["group", "rank", "term", "freq_target", "freq_ref", "per_1000_target", "per_1000_ref", "G2", "p",
+                "p_bonferroni", "log_ratio"] + (["lr_low", "lr_high"] if n_boot else [])
+        return pd.DataFrame(columns=cols)
+    return pd.concat(out, ignore_index=True)
 
 
 def pairwise_keyness(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, by: str = "event_year",
@@ -204,6 +208,15 @@ def pairwise_keyness(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, b
             out.append(k.assign(group=ga, versus=gb, rank=range(1, len(k) + 1))
                        [["group", "versus", "rank", "term", "freq_target", "freq_ref", "G2", "p", "log_ratio"]])
     return pd.concat(out, ignore_index=True)
+
+
+def require_groups(paras: pd.DataFrame, by: str = "event_year", n: int = 2) -> None:
+    """Stop with a clear message when there are fewer than `n` groups to compare."""
+    groups = sorted(paras[by].unique())
+    if len(groups) < n:
+        raise ValueError(f"this comparison needs at least {n} values of {by}; the selected paragraphs have "
+                         f"{len(groups)} ({', '.join(map(str, groups)) or 'none'}). Add documents from another "
+                         "year (python -m helpers.corpus add), or widen the selection (SERIES = None).")
 
 
 def small_group_warnings(paras: pd.DataFrame, by: str = "event_year", min_docs: int = 3,

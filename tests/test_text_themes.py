@@ -158,3 +158,11 @@ def test_a_corpus_without_the_series_compares_every_paragraph():
     assert len(T.select_paragraphs(paras)) == len(paras)
     mixed = paras.assign(series=["World Internet Conference"] * 6 + ["Other"] * 12)
     assert len(T.select_paragraphs(mixed)) == 6
+
+
+def test_one_year_only_gives_a_clear_error_and_empty_keyness():
+    one = _synthetic().assign(event_year=2015)
+    with pytest.raises(ValueError, match="needs at least 2 values of event_year; the selected paragraphs have 1 .2015."):
+        T.require_groups(one)
+    top = T.distinctive_terms(one, n=3, n_boot=10)
+    assert top.empty and {"group", "term", "lr_low"} <= set(top.columns)
