@@ -35,3 +35,18 @@ def test_stream_outputs_are_merged_so_saved_notebooks_do_not_depend_on_flush_tim
     _coalesce_streams(nb)
     assert [(o.output_type, o.get("text")) for o in cell.outputs] == [
         ("stream", "1\n2\n"), ("stream", "w\n"), ("execute_result", None), ("stream", "4\n")]
+
+
+def test_run_goes_on_after_a_failing_notebook_and_reports_it(tmp_path, capsys):
+    from helpers.notebooks import main
+
+    bad, good = tmp_path / "01-bad.ipynb", tmp_path / "02-good.ipynb"
+    for path, code in ((bad, "raise ValueError('no second year')"), (good, "print(6 * 7)")):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.cells = [nbformat.v4.new_code_cell(code)]
+        nbformat.write(nb, path)
+    assert main(["run", str(bad), str(good)]) == 1
+    assert "FAILED" in capsys.readouterr().err
+    assert nbformat.read(bad, as_version=4).cells[0].outputs == []  # not rewritten with the error
+    assert nbformat.read(good, as_version=4).cells[0].outputs[0]["text"] == "42\n"
