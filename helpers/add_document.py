@@ -32,17 +32,19 @@ def _new_row(data: bytes, src: Path, docs, header: list[str], fields: dict) -> d
         raw = decode_document(data, str(src))
     except CorpusError as e:
         raise CorpusError(e.problems) from None
+    text = clean_text(raw, fields["title"]).text if raw.strip() else ""
     if not raw.strip():
         problems.append(f"{src}: the file is empty; nothing to add.")
-    elif not clean_text(raw, fields["title"]).text.strip():
+    elif not text.strip():
         problems.append(f"{src}: nothing is left after cleaning (only page furniture); check it holds the article.")
     digest = hashlib.sha256(data).hexdigest()
     same = docs[docs["sha256"] == digest]
+    twins = docs[docs["text"] == text] if text.strip() else docs.iloc[:0]
     if len(same):
         problems.append(f"{src}: identical to raw/{same['file'].iloc[0]} (id '{same['id'].iloc[0]}'), already in the corpus.")
-    elif raw.strip() and (docs["text"] == clean_text(raw, fields["title"]).text).any():
-        twin = docs[docs["text"] == clean_text(raw, fields["title"]).text].iloc[0]
-        problems.append(f"{src}: same article text as raw/{twin['file']} (id '{twin['id']}'); not added twice.")
+    elif len(twins):
+        problems.append(f"{src}: same article text as raw/{twins['file'].iloc[0]} (id '{twins['id'].iloc[0]}'); "
+                        "not added twice.")
     for key in ("title", "source", "event"):
         if not str(fields[key]).strip():
             problems.append(f"--{key.replace('_', '-')} is empty; give a value.")

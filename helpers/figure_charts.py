@@ -26,6 +26,11 @@ def _fmt(v: float) -> str:
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:g}"
 
 
+def _year_color(rows: pd.DataFrame) -> str:
+    """The house colour of the first row's event year (grey for no rows)."""
+    return year_colors(rows["event_year"])[int(rows["event_year"].iloc[0])] if len(rows) else "0.3"
+
+
 def short_label(row, words_after: int = 3, width: int = 28) -> str:
     """The mention and up to a few words after it, within its phrase ("24,000 industrial robots
     in use"), without a dangling preposition."""
@@ -40,7 +45,7 @@ def short_label(row, words_after: int = 3, width: int = 28) -> str:
 def robots_chart(rows: pd.DataFrame, derived: pd.DataFrame | None = None):
     """Robot figures by the year they refer to: stated (filled) vs projected (hatched outline)."""
     rows = rows.sort_values(["period", "start"], kind="stable").reset_index(drop=True)
-    color = year_colors(rows["event_year"])[int(rows["event_year"].iloc[0])] if len(rows) else "0.3"
+    color = _year_color(rows)
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for i, r in rows.iterrows():
         stated = r["status"] == "stated"
@@ -64,7 +69,7 @@ def robots_chart(rows: pd.DataFrame, derived: pd.DataFrame | None = None):
 def percent_chart(rows: pd.DataFrame, title: str):
     """Horizontal bars for percentages: growth rates filled, shares of a total outlined."""
     rows = rows.sort_values("start").reset_index(drop=True)
-    color = year_colors(rows["event_year"])[int(rows["event_year"].iloc[0])] if len(rows) else "0.3"
+    color = _year_color(rows)
     fig, ax = plt.subplots(figsize=(7, 0.9 * len(rows) + 1.2))
     y = list(range(len(rows)))[::-1]
     growth = rows["category"] == "growth"
@@ -128,7 +133,7 @@ def scale_chart(rows: pd.DataFrame):
 
 def investment_chart(money: pd.DataFrame, derived: pd.DataFrame):
     """A stated amount next to the amount per year it implies (hatched, with its arithmetic)."""
-    color = year_colors(money["event_year"])[int(money["event_year"].iloc[0])] if len(money) else "0.3"
+    color = _year_color(money)
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
     labels, values = [], []
     for r in money.itertuples():

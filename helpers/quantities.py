@@ -91,8 +91,11 @@ def _tokens(text: str) -> list[_Tok]:
     return [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+
+
 def _is_digits(tok: str) -> bool:
-    return bool(re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", tok))
+    return bool(_DIGITS.fullmatch(tok))
 
 
 def _word_number(toks: list[_Tok], i: int) -> tuple[float, int] | None:
