@@ -46,8 +46,9 @@ def explorer(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, term: str
         show(term_out, term_by_year(paras, term_box.value, policy, matrix),
              kwic(paras, term_box.value, width=50, policy=policy))
 
+    top = distinctive_terms(paras, policy, n=n)  # every year's list at once; the menu only filters it
+
     def on_year(_=None):
-        top = distinctive_terms(paras, policy, n=n)
         show(year_out, top[top["group"] == year_menu.value][["rank", "term", "freq_target", "freq_ref", "G2", "p", "log_ratio"]])
 
     term_box.observe(on_term, names="value")
