@@ -18,6 +18,7 @@ from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from .text import DEFAULT_POLICY, TermMatrix, TextPolicy
 from .themes import class_tfidf_top
@@ -58,20 +59,32 @@ def _kmeans(k: int, seed: int, n: int):
     return KMeans(n_clusters=k, n_init=10, random_state=seed)
 
 
-# A sparse matrix with at most this many cells is densified for k-means: on small data the dense
-# code is several times faster (on larger ones the sparse code wins), and the memory this takes
-# is bounded by this constant (under 1 MB).
-DENSE_CELLS = 100_000
+# Same partition on every CPU. On a dense matrix scikit-learn's k-means takes its distances from
+# BLAS (gemm), whose kernels OpenBLAS picks by CPU; on this weakly clustered data a last-bit
+# difference in one distance sends a restart to another local optimum (measured: the k = 2
+# partition differed between the default kernel and OPENBLAS_CORETYPE=Prescott). On a sparse
+# matrix its Lloyd loop is compiled code with no BLAS, so the arithmetic is the same on every CPU
+# (tests/test_same_on_every_cpu.py). The centre sums are also split between OpenMP threads, which
+# changes their last digits with the thread count, so the fits run on one thread whatever the
+# environment (a kernel started by hand has one per core). Dense input was about 3x faster on
+# notebook-sized data; the same result on every machine is worth that.
+def _as_sparse(X):
+    return sparse.csr_matrix(X) if not sparse.issparse(X) else X.tocsr()
 
 
-def _fit_input(X):
-    return X.toarray() if sparse.issparse(X) and X.shape[0] * X.shape[1] <= DENSE_CELLS else X
+def _fit_predict(model, X, fit_rows=None):
+    """Fit `model` on X (or on X[fit_rows]) and label every row of X, BLAS-free and on one thread."""
+    X = _as_sparse(X)
+    with threadpool_limits(limits=1):
+        if fit_rows is None:
+            return model.fit_predict(X)
+        return model.fit(X[fit_rows]).predict(X)
 
 
 def kmeans_labels(X, k: int, seed: int = 0) -> np.ndarray:
     """k-means on L2-normalised rows (so Euclidean k-means ranks like cosine): 10 restarts, or
-    mini-batch k-means with 3 restarts above MINIBATCH_ABOVE rows."""
-    return _kmeans(k, seed, X.shape[0]).fit_predict(_fit_input(X))
+    mini-batch k-means with 3 restarts above MINIBATCH_ABOVE rows. Identical on every CPU."""
+    return _fit_predict(_kmeans(k, seed, X.shape[0]), X)
 
 
 def choose_k(X, ks, seed: int = 0, sample_size: int = 2000) -> pd.DataFrame:
@@ -143,14 +156,11 @@ def stability(rep: Representation, k: int, reference: np.ndarray, n_seeds: int =
     below 0.6 a cluster is not reliably found)."""
     rng = np.random.default_rng(seed)
     runs, jaccards = [], {c: [] for c in np.unique(reference)}
-    n, X = rep.X.shape[0], _fit_input(rep.X)
+    n, X = rep.X.shape[0], rep.X
     plans = [("seed", s, None) for s in range(seed + 1, seed + 1 + n_seeds)]
     plans += [("bootstrap", seed, rng.choice(n, n, replace=True)) for _ in range(n_boot)]
     for kind, s, sample in plans:
-        if sample is None:
-            labels = _kmeans(k, s, n).fit_predict(X)
-        else:
-            labels = _kmeans(k, s, n).fit(X[sample]).predict(X)
+        labels = _fit_predict(_kmeans(k, s, n), X, sample)
         runs.append({"perturbation": kind, "ari": adjusted_rand_score(reference, labels)})
         for c in jaccards:
             ref = reference == c
