@@ -45,6 +45,49 @@ def test_bigrams_survive_as_terms():
     assert {"cyber sovereignty", "digital economy", "internet governance", "common destiny"} <= terms
 
 
+ISSUE_SENTENCES = ('"It shows the high profile of the conference," said Ren Xianliang.',
+                   "The town welcomed more than 2,000 guests. The conference opened on Wednesday.",
+                   "It was signed with the Cyberspace Administration of China and the digital economy grew.")
+
+
+def test_ngrams_only_from_words_adjacent_in_one_clause():
+    terms = set(TermMatrix(ISSUE_SENTENCES, DEFAULT_POLICY.with_(min_df=1, ngram_range=(1, 3))).terms)
+    assert {"conference ren", "guest conference", "administration china"}.isdisjoint(terms)
+    assert {"high profile", "ren xianliang", "cyberspace administration", "digital economy"} <= terms
+    assert not any(t.startswith("profile conference") or t.endswith("china digital") for t in terms)
+    # the vectoriser built from the policy agrees, and so does keyword in context
+    vec = DEFAULT_POLICY.tfidf(min_df=1).fit(ISSUE_SENTENCES)
+    assert set(vec.get_feature_names_out()) == {t for t in terms if t.count(" ") < 2}
+    paras = pd.DataFrame([{"doc_id": "d", "event_year": 2015, "para": i, "speaker": "", "text": t}
+                          for i, t in enumerate(ISSUE_SENTENCES)])
+    assert kwic(paras, "conference ren").empty and kwic(paras, "administration china").empty
+    assert kwic(paras, "Cyberspace Administration")["match"].tolist() == ["Cyberspace Administration"]
+
+
+def test_runs_break_at_dropped_words_and_punctuation():
+    from helpers.text import runs
+    assert runs("Liu Yunshan, the official, said: cyber security (and data) matter in 2016 e-commerce") == [
+        ["liu", "yunshan"], ["official"], ["cyber", "security"], ["data"], ["matter"], ["e-commerce"]]
+    assert runs("") == [] and runs("the of and") == []
+
+
+def test_every_csv_term_of_notebook_02_is_in_the_cleaned_texts():
+    """No term in figures/02-*.csv is a phrase absent from the texts: each occurs as adjacent
+    words (on the policy's tokens) in at least one cleaned paragraph."""
+    from pathlib import Path
+
+    from helpers.paths import PROJECT_ROOT
+    paras = split_paragraphs(load_corpus(PROJECT_ROOT / "corpus"))
+    checked = 0
+    for path in sorted(Path(PROJECT_ROOT / "figures").glob("02-*.csv")):
+        table = pd.read_csv(path, keep_default_na=False)
+        for col in ("term", "collocate"):
+            for term in sorted(set(table[col]) if col in table else ()):
+                assert len(kwic(paras, term)) > 0, f"{path.name}: {term!r} is not in the texts"
+                checked += 1
+    assert checked >= 20
+
+
 def test_tfidf_matches_the_formula_by_hand():
     docs = ["robot robot economy", "economy growth", "robot growth growth"]
     X = DEFAULT_POLICY.tfidf(min_df=1, ngram_range=(1, 1)).fit(docs)
