@@ -128,9 +128,10 @@ def _synthetic():
 
 def test_distinctive_terms_recover_planted_words_with_intervals():
     top = T.distinctive_terms(_synthetic(), n=1, min_freq=3, n_boot=200)
+    top = top[top["direction"] == "over"]
     assert top[["group", "term"]].values.tolist() == [[2001, "alpha"], [2002, "beta"], [2003, "gamma"]]
     assert (top["lr_low"] > 0).all() and (top["lr_low"] <= top["log_ratio"]).all()
-    assert (top["p"] < 0.001).all()
+    assert (top["p_chi2"] < 0.001).all()
 
 
 def test_shared_words_are_not_distinctive():
@@ -163,7 +164,8 @@ def test_leave_one_document_out_marks_missing_groups():
     paras = _synthetic()
     paras.loc[paras["event_year"] == 2003, "doc_id"] = "only-2003"
     base = T.distinctive_terms(paras, n=1)
-    loo = T.leave_one_document_out(paras, base, n=1).set_index("group")
+    loo = T.leave_one_document_out(paras, base, n=1)
+    loo = loo[loo["direction"] == "over"].set_index("group")  # each year's one top over-used term
     assert loo.loc[2003, "only-2003"] is None
     assert loo.loc[2001, "only-2003"] and loo.loc[2001, "d2001-0"]
 
@@ -191,7 +193,7 @@ def test_new_event_year_flows_through(corpus_copy, monkeypatch):
     paras = T.select_paragraphs(split_paragraphs(load_corpus()))
     assert sorted(paras["event_year"].unique()) == [2015, 2016, 2019, 2021]
     top = T.distinctive_terms(paras, n=3)
-    assert top.loc[top["group"] == 2019, "term"].iloc[0] == "quantum"
+    assert top.loc[(top["group"] == 2019) & (top["direction"] == "over"), "term"].iloc[0] == "quantum"
     assert 2019 in T.centroid_similarity(paras, "event_year").index
     assert 2019 in set(T.pairwise_keyness(paras)["versus"])
 
@@ -209,3 +211,83 @@ def test_one_year_only_gives_a_clear_error_and_empty_keyness():
         T.require_groups(one)
     top = T.distinctive_terms(one, n=3, n_boot=10)
     assert top.empty and {"group", "term", "lr_low"} <= set(top.columns)
+
+
+# --- keyness both ways, dispersion, ties, nested terms, inference -------------------------------
+
+def _paras(rows):
+    return pd.DataFrame([{"doc_id": d, "event_year": y, "para": i, "speaker": "", "text": t}
+                         for i, (d, y, t) in enumerate(rows)])
+
+
+def test_log_ratio_sign_follows_the_raw_rates_whatever_the_sizes():
+    # absent from a small target, rare in a large reference: under-use (a fixed 0.5 said over-use)
+    assert T.log_ratio(0, 3, 300, 10_000) < 0
+    assert T.log_ratio(3, 0, 10_000, 100) > 0
+    a, b = np.array([0, 1, 5, 0, 7]), np.array([4, 0, 5, 9, 2])
+    c, d = 500, 20_000
+    assert (np.sign(T.log_ratio(a, b, c, d)) == np.sign(a / c - b / d)).all()
+
+
+def test_keyness_both_ways_with_signed_g2_and_dispersion():
+    paras = _paras([("a", 2001, "alpha alpha network market"), ("a", 2001, "alpha network growth market"),
+                    ("b", 2002, "beta network market growth"), ("b", 2002, "beta beta network growth"),
+                    ("c", 2002, "beta growth market network"), ("c", 2002, "growth market network beta")])
+    k = T.KeynessData(paras)
+    labels = k.paras["event_year"].to_numpy()
+    table = k.compare(labels == 2001, labels != 2001, min_freq=2).set_index("term")
+    assert table.loc["alpha", "direction"] == "over" and table.loc["alpha", "signed_G2"] > 0
+    assert table.loc["beta", "direction"] == "under" and table.loc["beta", "signed_G2"] == -table.loc["beta", "G2"]
+    # dispersion on the side the term is over-represented in: beta in 2002, 4 paragraphs of 2 documents
+    assert table.loc["beta", ["docs", "paras"]].tolist() == [2, 4]
+    assert table.loc["beta", "top_para_share"] == pytest.approx(2 / 5)
+    assert table.loc["alpha", ["docs", "paras"]].tolist() == [1, 2]
+    assert (table["family"] == len(table)).all()
+
+
+def test_ties_at_the_cut_off_are_all_shown_and_nested_terms_folded():
+    text = "liu yunshan met guests. cyber security, data, trade and cloud matter"
+    paras = _paras([("a", 2001, text), ("a", 2001, text), ("b", 2002, "growth market network"),
+                    ("b", 2002, "market network growth")])
+    top = T.distinctive_terms(paras, n=2, min_freq=2)
+    over = top[(top["group"] == 2001) & (top["direction"] == "over")]
+    # "liu" and "yunshan" occur only inside "liu yunshan": shown once, as the phrase
+    assert "liu" not in set(over["term"]) and "yunshan" not in set(over["term"])
+    assert over.loc[over["term"] == "liu yunshan", "includes"].item() == "liu, yunshan"
+    # every term has the same counts, so all tie at rank 1: none dropped alphabetically
+    assert len(over) > 2 and set(over["rank"]) == {1}
+
+
+def test_a_term_living_in_one_paragraph_is_flagged_not_ranked():
+    paras = _paras([("a", 2001, "reform reform reform reform reform growth"), ("a", 2001, "market growth reform"),
+                    ("a", 2001, "policy growth market"), ("b", 2002, "growth market reform"),
+                    ("b", 2002, "market growth policy")])
+    top = T.distinctive_terms(paras, n=5, min_freq=2)
+    row = top[(top["group"] == 2001) & (top["term"] == "reform")].iloc[0]
+    assert row["flag"] == "mostly one paragraph" and pd.isna(row["rank"]) and row["top_para_share"] == pytest.approx(5 / 6)
+
+
+def test_fisher_and_permutation_p_and_the_family_size():
+    top = T.distinctive_terms(_synthetic(), n=1, min_freq=3, n_perm=500, seed=1)
+    row = top[(top["group"] == 2001) & (top["term"] == "alpha")].iloc[0]
+    table = [[row["freq_target"], row["freq_ref"]],
+             [row["tokens_target"] - row["freq_target"], row["tokens_ref"] - row["freq_ref"]]]
+    from scipy.stats import fisher_exact
+    assert row["p_fisher"] == pytest.approx(fisher_exact(table)[1])
+    assert row["p_fisher"] > row["p_chi2"]  # small counts: the exact test is more cautious here
+    assert row["p_perm"] == pytest.approx(1 / 501) and row["perm_unit"] == "paragraphs"
+    assert row["p_bonferroni"] == pytest.approx(min(1, row["p_perm"] * row["family"]))
+    # the family is every term tested in that comparison, both ways
+    k = T.KeynessData(_synthetic())
+    labels = k.paras["event_year"].to_numpy()
+    assert row["family"] == len(k.compare(labels == 2001, labels != 2001, 3))
+
+
+def test_bootstrap_and_permutation_over_documents_when_a_side_has_three():
+    rows = [(f"d{y}-{i}", y, f"{w} {w} network market growth policy") for y, w in [(2001, "alpha"), (2002, "beta")]
+            for i in range(3)] + [("d2003-0", 2003, "gamma gamma network market")]
+    paras = _paras(rows)
+    top = T.distinctive_terms(paras, n=1, min_freq=2, n_boot=50, n_perm=50)
+    units = top.groupby("group")[["boot_unit", "perm_unit"]].first()
+    assert units.loc[2001].tolist() == ["documents / documents", "documents"]
+    assert units.loc[2003].tolist() == ["paragraphs / documents", "paragraphs"]
