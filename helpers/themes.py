@@ -454,3 +454,19 @@ def similarity_long(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Square similarity tables as one long table (level, a, b, cosine), for CSV output."""
     return pd.concat([t.rename_axis(index="a", columns="b").stack().rename("cosine").reset_index().assign(level=name)
                       [["level", "a", "b", "cosine"]] for name, t in tables.items()], ignore_index=True)
+
+
+def inference_summary(top: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """Per group, from a distinctive_terms table: the family of terms tested, the terms shown each
+    way, the flagged ones, and how many shown terms pass `alpha` after Bonferroni over the family
+    under each test computed (χ², Fisher's exact, permutation when present)."""
+    rows = []
+    for g, part in top.groupby("group", sort=True):
+        m = int(part["family"].iloc[0])
+        row = {"group": g, "family": m, "over": int((part["direction"] == "over").sum()),
+               "under": int((part["direction"] == "under").sum()), "flagged": int(part["rank"].isna().sum())}
+        for test in ("p_chi2", "p_fisher", "p_perm"):
+            if test in part:
+                row[f"{test}_significant"] = int((_bonferroni(part[test], m) < alpha).sum())
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -291,3 +291,50 @@ def test_bootstrap_and_permutation_over_documents_when_a_side_has_three():
     units = top.groupby("group")[["boot_unit", "perm_unit"]].first()
     assert units.loc[2001].tolist() == ["documents / documents", "documents"]
     assert units.loc[2003].tolist() == ["paragraphs / documents", "paragraphs"]
+
+
+def test_charts_wrap_into_a_grid_for_many_years():
+    """Eleven years: the keyness and framing charts wrap into rows of three panels instead of one
+    unreadable row, and every year has its panel."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers import framing
+    from helpers.plotting import framing_chart, keyness_chart, similarity_heatmaps
+    words = ["alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "theta", "lambda", "zeta", "rho"]
+    rows = []
+    for k, (year, word) in enumerate(zip(range(2014, 2025), words)):
+        for i in range(4):
+            rows.append((f"d{year}-{i % 2}", year, f"global {word} {word} governance network {words[(k + 1) % 11]}. "
+                                                   f"Digital governance policy {word} market growth"))
+    paras = _paras(rows)
+    top = T.distinctive_terms(paras, n=3, min_freq=2, n_boot=20)
+    fig = keyness_chart(top)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 11 and fig.get_size_inches()[0] <= 3 * 4.6 + 0.01
+    assert {ax.get_title().split(":")[0] for ax in visible} == {str(y) for y in range(2014, 2025)}
+    plt.close(fig)
+    table, lines = framing.collocates(paras, "governance", min_count=2)
+    fig = framing_chart(table, framing.node_summary(paras, "governance"), "governance", 5, 2)
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == 11 and fig.get_size_inches()[0] <= 3 * 3.6 + 0.01
+    plt.close(fig)
+    sim = T.centroid_similarity(paras, "event_year")
+    fig = similarity_heatmaps({"years": sim}, baseline=[2014])
+    assert any("(baseline)" in t.get_text() for t in fig.axes[0].get_yticklabels())
+    plt.close(fig)
+
+
+def test_collocates_trace_to_their_sentences():
+    from helpers import framing
+    paras = _paras([("a", 2015, "Global internet governance matters. Cyber security too."),
+                    ("a", 2015, "They promote global internet governance."),
+                    ("b", 2021, "Digital governance in the province; data-driven governance and digital reform.")])
+    table, lines = framing.collocates(paras, "governance", window=2, min_count=2)
+    assert table[["group", "collocate", "cooccurrences"]].values.tolist() == [
+        [2015, "global", 2], [2015, "internet", 2], [2021, "data-driven", 2], [2021, "digital", 2], [2021, "province", 2]]
+    assert "cyber" not in set(lines["collocate"])  # the next sentence is not the term's company
+    for g, c, n in table[["group", "collocate", "cooccurrences"]].itertuples(index=False):
+        hit = lines[(lines["group"] == g) & (lines["collocate"] == c)]
+        assert len(hit) == n and all(c in s.lower() for s in hit["sentence"])
+    assert table.loc[table["collocate"] == "digital", "log_dice"].item() == pytest.approx(14 + math.log2(2 * 2 / (2 + 2)))
