@@ -6,7 +6,9 @@ A collocate of a node term is a kept token (the text policy's lemma, helpers.tex
 (helpers.sentences). The node may be a phrase: it matches as kwic() does, adjacent words in one
 run. Each (node occurrence, collocate occurrence) pair is one co-occurrence and one line of
 `lines`, so a collocate's count is the number of its lines, and a reader can trace it to its
-sentences.
+sentences. A collocate token is paired with one node occurrence only (the first whose window
+holds it), and a node occurrence with each collocate once, so the count never exceeds the
+node's or the collocate's frequency and logDice stays at or below 14.
 
 Association: logDice (Rychlý 2008), 14 + log2(2 f_nc / (f_n + f_c)), with f_nc the
 co-occurrences, f_n the node's occurrences and f_c the collocate's, all within the group. Its
@@ -49,6 +51,7 @@ def cooccurrences(paras: pd.DataFrame, term: str, by: str = "event_year", window
         sents = sentence_spans(p.text)
         sent_of = np.searchsorted([e for _, e in sents], [s for _, s, _, _ in spans], side="right")
         n = len(want)
+        used: set[int] = set()  # a collocate token pairs with one node occurrence only (the first)
         for i in range(len(spans) - n + 1):
             if [t for t, *_ in spans[i:i + n]] != want or spans[i][3] != spans[i + n - 1][3]:
                 continue
@@ -56,9 +59,12 @@ def cooccurrences(paras: pd.DataFrame, term: str, by: str = "event_year", window
             s, e = spans[i][1], spans[i + n - 1][2]
             k = sent_of[i]
             lo, hi = max(0, i - window), min(len(spans), i + n + window)
+            types: set[str] = set()  # and a node occurrence pairs with each collocate once
             for j in [*range(lo, i), *range(i + n, hi)]:
-                if sent_of[j] != k or spans[j][0] == " ".join(want):
+                if sent_of[j] != k or spans[j][0] == " ".join(want) or j in used or spans[j][0] in types:
                     continue
+                used.add(j)
+                types.add(spans[j][0])
                 ss, se = sents[k] if k < len(sents) else (0, len(p.text))
                 rows.append({"group": g, "collocate": spans[j][0], "doc_id": p.doc_id, "para": p.para,
                              "speaker": getattr(p, "speaker", ""),

@@ -332,7 +332,8 @@ def test_collocates_trace_to_their_sentences():
                     ("b", 2021, "Digital governance in the province; data-driven governance and digital reform.")])
     table, lines = framing.collocates(paras, "governance", window=2, min_count=2)
     assert table[["group", "collocate", "cooccurrences"]].values.tolist() == [
-        [2015, "global", 2], [2015, "internet", 2], [2021, "data-driven", 2], [2021, "digital", 2], [2021, "province", 2]]
+        [2015, "global", 2], [2015, "internet", 2], [2021, "digital", 2]]
+    assert (table["log_dice"] <= 14).all()  # "data-driven" sits in both windows but is one token
     assert "cyber" not in set(lines["collocate"])  # the next sentence is not the term's company
     for g, c, n in table[["group", "collocate", "cooccurrences"]].itertuples(index=False):
         hit = lines[(lines["group"] == g) & (lines["collocate"] == c)]
