@@ -1,5 +1,5 @@
 """An interactive explorer for JupyterLab: pick a term, see its use by year and in context; pick
-a year, see its distinctive terms. The tables come from plain functions, usable without widgets."""
+a year, see the terms it over- and under-uses. The tables come from plain functions, usable without widgets."""
 from __future__ import annotations
 
 import numpy as np
@@ -49,11 +49,12 @@ def explorer(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, term: str
     top = distinctive_terms(paras, policy, n=n)  # every year's list at once; the menu only filters it
 
     def on_year(_=None):
-        show(year_out, top[top["group"] == year_menu.value][["rank", "term", "freq_target", "freq_ref", "G2", "p", "log_ratio"]])
+        show(year_out, top[top["group"] == year_menu.value][["direction", "rank", "term", "freq_target", "freq_ref",
+                                                             "G2", "p_fisher", "log_ratio", "paras", "flag"]])
 
     term_box.observe(on_term, names="value")
     year_menu.observe(on_year, names="value")
     on_term()
     on_year()
     return w.VBox([w.HTML("<b>Term by year, and in context</b>"), term_box, term_out,
-                   w.HTML("<b>Distinctive terms of a year (vs the others)</b>"), year_menu, year_out])
+                   w.HTML("<b>Terms a year over- and under-uses (vs the others)</b>"), year_menu, year_out])

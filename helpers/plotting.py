@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from importlib import metadata
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
 
 from .paths import figures_dir
@@ -111,50 +113,157 @@ def corpus_size_chart(by_year: pd.DataFrame):
     return fig
 
 
-def similarity_heatmaps(panels: dict[str, pd.DataFrame]):
-    """One annotated cosine-similarity heatmap per entry of `panels` (title -> square table)."""
+def panel_grid(n_panels: int, panel_w: float, panel_h: float, max_cols: int = 3, **kw):
+    """A figure with `n_panels` axes wrapped into rows of at most `max_cols` (unused axes hidden),
+    so a chart stays readable for any number of years. Returns (fig, flat list of used axes)."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.6), squeeze=False)
-    for ax, (title, sim) in zip(axes[0], panels.items()):
-        im = ax.imshow(sim.values, cmap="Blues", vmin=0, vmax=1)
-        labels = [str(x) for x in sim.index]
+    cols = max(1, min(n_panels, max_cols))
+    rows = max(1, -(-n_panels // cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(panel_w * cols, panel_h * rows), squeeze=False, **kw)
+    flat = axes.ravel().tolist()
+    for ax in flat[n_panels:]:
+        ax.set_visible(False)
+    return fig, flat[:n_panels]
+
+
+def similarity_heatmaps(panels: dict[str, pd.DataFrame], baseline=()):
+    """One annotated cosine-similarity heatmap per entry of `panels` (title -> square table).
+    The diagonal (always 1) is left blank so that the colour scale spans the off-diagonal values
+    only, and rows and columns whose label is in `baseline` (e.g. a document from another event)
+    are marked "(baseline)" and set off by lines."""
+    import matplotlib.pyplot as plt
+
+    off = np.concatenate([t.values[~np.eye(len(t), dtype=bool)] for t in panels.values()])
+    vmin, vmax = (float(off.min()), float(off.max())) if off.size else (0.0, 1.0)
+    if vmax - vmin < 1e-9:
+        vmin, vmax = vmin - 0.05, vmax + 0.05
+    size = max(len(t) for t in panels.values())
+    side = max(4.6, 0.55 * size + 2.2)
+    fig, axes = panel_grid(len(panels), side + 1.2, side - 0.4, max_cols=2, gridspec_kw={"wspace": 0.55})
+    cmap = plt.get_cmap("viridis").with_extremes(bad="0.92")
+    base = {str(b) for b in baseline}
+    for ax, (title, sim) in zip(axes, panels.items()):
+        vals = sim.values.astype(float).copy()
+        np.fill_diagonal(vals, np.nan)
+        im = ax.imshow(vals, cmap=cmap, vmin=vmin, vmax=vmax)
+        labels = [f"{x}\n(baseline)" if str(x) in base else str(x) for x in sim.index]
         ax.set_xticks(range(len(labels)), labels, rotation=40, ha="right", fontsize=8)
         ax.set_yticks(range(len(labels)), labels, fontsize=8)
+        for tick in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
+            if tick.get_text().endswith("(baseline)"):
+                tick.set_fontstyle("italic")
+                tick.set_color("0.35")
         ax.grid(False)
         for i in range(len(labels)):
+            if str(sim.index[i]) in base:
+                for pos in (i - 0.5, i + 0.5):
+                    ax.axhline(pos, color="white", linewidth=2)
+                    ax.axvline(pos, color="white", linewidth=2)
             for j in range(len(labels)):
                 v = sim.values[i, j]
-                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8, color="white" if v > 0.6 else "black")
+                light = i != j and (v - vmin) / (vmax - vmin) < 0.6
+                ax.text(j, i, "" if i == j else f"{v:.2f}", ha="center", va="center", fontsize=8,
+                        color="white" if light else "black")
         ax.set_title(title)
-    fig.colorbar(im, ax=axes[0].tolist(), shrink=0.8, label="cosine similarity")
+    fig.colorbar(im, ax=axes, shrink=0.8, label=f"cosine similarity (scale {vmin:.2f}-{vmax:.2f}; diagonal = 1, blank)")
     return fig
 
 
-def keyness_chart(top: pd.DataFrame, alpha: float = 0.05):
-    """Distinctive terms per group side by side: log ratio bars in the year colour, bootstrap
-    interval as whiskers; a filled bar is significant after Bonferroni correction, an outlined
-    bar is not."""
-    import matplotlib.pyplot as plt
+def _tie_note(part: pd.DataFrame, max_terms: int) -> tuple[pd.DataFrame, str]:
+    """At most `max_terms` ranked rows: when a tie at the cut-off would exceed that, the tied
+    rank is left out of the bars and named in a note instead (never broken silently)."""
+    ranked = part[part["rank"].notna()]
+    if len(ranked) <= max_terms:
+        return ranked, ""
+    last = ranked["rank"].iloc[max_terms]  # the rank that does not fit
+    tied = ranked[ranked["rank"] == last]
+    names = ", ".join(tied["term"].head(6)) + (", ..." if len(tied) > 6 else "")
+    return ranked[ranked["rank"] < last], f"{len(tied)} tied at rank {last} (G² {tied['G2'].iloc[0]:.2f}): {names}"
 
+
+def keyness_chart(top: pd.DataFrame, alpha: float = 0.05, max_terms: int = 12, max_cols: int = 3):
+    """Keyness both ways per group, one panel per group wrapped into a grid: bars of log ratio,
+    over-used terms to the right, under-used to the left, each labelled with the number of
+    paragraphs it occurs in on its side; filled when its corrected p (`p_bonferroni`) is below
+    `alpha`, outlined otherwise; whiskers from `lr_low`/`lr_high` when present. Under each panel:
+    the bootstrap's unit when it is within-document, ties left out for space, and flagged terms
+    (living in one paragraph), which are listed but never drawn as themes."""
     groups = list(dict.fromkeys(top["group"]))
     colors = year_colors(groups)
-    n = int(top.groupby("group").size().max())
-    fig, axes = plt.subplots(1, len(groups), figsize=(3.4 * len(groups), 0.33 * n + 1.6), sharex=True, squeeze=False)
-    for ax, g in zip(axes[0], groups):
-        part = top[top["group"] == g].iloc[::-1]
-        y = range(len(part))
-        sig = part["p_bonferroni"] < alpha
-        ax.barh(y, part["log_ratio"], color=[colors[g] if s else "none" for s in sig],
-                edgecolor=colors[g], linewidth=1.2)
+    layout = {}
+    for g in groups:
+        rows, notes = [], []
+        for direction in ("over", "under"):
+            part = top[(top["group"] == g) & (top["direction"] == direction)]
+            shown, note = _tie_note(part, max_terms)
+            rows.append(shown)
+            if note:
+                notes.append(f"{direction}: {note}")
+            flagged = part[part["rank"].isna()]
+            if len(flagged):
+                notes.append(f"{direction}, not ranked (one passage): " + ", ".join(flagged["term"]))
+        unit = top.loc[top["group"] == g, "boot_unit"].iloc[0] if "boot_unit" in top else ""
+        if unit.startswith("paragraphs"):
+            notes.append("whiskers: paragraphs of this year resampled (within-document, not between documents)")
+        layout[g] = (pd.concat(rows), notes)
+    n_rows = max(len(r) for r, _ in layout.values())
+    n_notes = max(sum(len(textwrap.wrap(x, 70)) for x in nt) for _, nt in layout.values())
+    fig, axes = panel_grid(len(groups), 4.6, 0.24 * n_rows + 1.4 + 0.3 * n_notes, max_cols=max_cols, sharex=True)
+    for ax, g in zip(axes, groups):
+        part, notes = layout[g]
+        part = part.iloc[::-1]
+        y = np.arange(len(part))
+        sig = (part["p_bonferroni"] < alpha).to_numpy()
+        ax.barh(y, part["log_ratio"], color=[colors[g] if s else "none" for s in sig], edgecolor=colors[g], linewidth=1.2)
         if {"lr_low", "lr_high"} <= set(part):
-            ax.errorbar(part["log_ratio"], list(y), xerr=[part["log_ratio"] - part["lr_low"], part["lr_high"] - part["log_ratio"]],
+            ax.errorbar(part["log_ratio"], y, xerr=[(part["log_ratio"] - part["lr_low"]).clip(lower=0),
+                                                    (part["lr_high"] - part["log_ratio"]).clip(lower=0)],
                         fmt="none", ecolor="0.25", elinewidth=0.8, capsize=2)
-        ax.set_yticks(list(y), part["term"], fontsize=8)
+        ax.set_yticks(y, [f"{t} ({int(p)}¶)" for t, p in zip(part["term"], part["paras"])], fontsize=7.5)
+        ax.set_ylim(-0.7, max(len(part), 1) - 0.3)
         ax.axvline(0, color="0.3", linewidth=0.8)
         ax.grid(axis="y", visible=False)
-        ax.set_title(str(g), color=colors[g], fontweight="bold")
-        ax.set_xlabel("log ratio (log2)")
-    fig.suptitle("Distinctive terms per year vs the other years (filled: significant after Bonferroni)", fontsize=10)
+        ax.set_title(f"{g}: over-used (right), under-used (left)", color=colors[g], fontsize=9, fontweight="bold")
+        ax.set_xlabel("log ratio (log2, this year vs the others)", fontsize=8)
+        ax.tick_params(axis="x", labelbottom=True)
+        if notes:
+            ax.annotate("\n".join(textwrap.fill(nt, 70) for nt in notes), xy=(0, 0), xycoords="axes fraction",
+                        xytext=(-60, -30), textcoords="offset points", fontsize=6.5, va="top", color="0.3")
+    fig.suptitle(f"Keyness per year vs the other years, both ways. Filled: Bonferroni-corrected p < {alpha}; "
+                 "(n¶) = paragraphs the term occurs in", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def framing_chart(table: pd.DataFrame, nodes: pd.DataFrame, term: str, window: int, min_count: int, max_cols: int = 3):
+    """Collocates of `term` per group side by side (helpers.framing.collocates): bars of logDice,
+    each labelled with its co-occurrence count; a collocate also in another group's list is drawn
+    outlined in black. `nodes` (framing.node_summary) gives each panel its evidence: occurrences
+    of the term, in how many paragraphs and documents."""
+    groups = [g for g in nodes["group"]]
+    colors = year_colors(groups)
+    n_rows = max([int((table["group"] == g).sum()) for g in groups] + [1])
+    fig, axes = panel_grid(len(groups), 3.6, 0.26 * n_rows + 1.4, max_cols=max_cols, sharex=True)
+    for ax, node in zip(axes, nodes.to_dict("records")):
+        g = node["group"]
+        part = table[table["group"] == g].iloc[::-1]
+        y = np.arange(len(part))
+        shared = (part["other_groups"] != "").to_numpy()
+        ax.barh(y, part["log_dice"], color=colors[g], edgecolor=["black" if s else colors[g] for s in shared],
+                linewidth=[1.6 if s else 0.5 for s in shared])
+        ax.set_yticks(y, [f"{c} ({n})" for c, n in zip(part["collocate"], part["cooccurrences"])], fontsize=8)
+        ax.set_xlim(8, 14)
+        ax.set_ylim(-0.6, n_rows - 0.4)
+        ax.grid(axis="y", visible=False)
+        if not len(part):
+            ax.set_yticks([])
+            ax.text(0.5, 0.5, f"no collocate seen {min_count}+ times", transform=ax.transAxes, ha="center", fontsize=8, color="0.3")
+        ax.set_title(f"{g}: '{term}' x{node['occurrences']} ({node['paragraphs']} para., {node['documents']} doc.)",
+                     color=colors[g], fontsize=9, fontweight="bold")
+        ax.set_xlabel("logDice (max 14)", fontsize=8)
+        ax.tick_params(axis="x", labelbottom=True)
+    fig.suptitle(f"The company '{term}' keeps: collocates within {window} words in the same sentence, seen at least "
+                 f"{min_count} times (count in brackets; black outline: also in another year)", fontsize=9)
     fig.tight_layout()
     return fig

@@ -8,8 +8,13 @@
   cost of lemmatising grows with the vocabulary, not with the number of words. Lemmatisation can be switched off to check its effect.
 - Stop words: scikit-learn's English list plus CORPUS_STOP_WORDS below, matched on the token and
   on its lemma (so "said" goes with "say" even when lemmatisation is switched off).
-- N-grams: built by scikit-learn from the kept tokens, so "cyber sovereignty", "digital economy",
-  "common destiny" and "internet governance" are terms of their own.
+- N-grams: only from words adjacent in the text within one clause, so "cyber sovereignty",
+  "digital economy" and "internet governance" are terms of their own, while a phrase the text never
+  contains is not: nothing may stand between the words of an n-gram, neither a dropped word (a stop
+  word, a number, a one-letter token: "Administration of China" gives no "administration china")
+  nor anything but spaces (punctuation, quotes, a line break: 'the conference," said Ren' gives no
+  "conference ren", "guests. The conference" no "guest conference"). `runs()` splits a text into
+  these stretches of adjacent kept words; n-grams never cross from one run to the next.
 """
 from __future__ import annotations
 
@@ -67,15 +72,42 @@ def clear_caches() -> None:
     lemma.cache_clear()
 
 
-def token_spans(text: str, lemmatize: bool = True) -> list[tuple[str, int, int]]:
-    """(term, start, end) for each kept token of `text`: normalised, lemmatised, no stop words."""
+def token_spans(text: str, lemmatize: bool = True) -> list[tuple[str, int, int, int]]:
+    """(term, start, end, run) for each kept token of `text`: normalised, lemmatised, no stop
+    words; `run` numbers the stretches of adjacent kept words (see runs()), so two tokens may form
+    an n-gram only when they share it."""
     cache = _TERMS[lemmatize]
     out = []
+    run, last_end = 0, None
     for m in _TOKEN.finditer(text):
         raw = m.group()
         term = cache[raw] if raw in cache else _term(raw, lemmatize)
-        if term:
-            out.append((term, m.start(), m.end()))
+        if not term:  # a dropped word ends the run
+            last_end = None
+            continue
+        if last_end is None or not _only_spaces(text, last_end, m.start()):
+            run += 1 if out else 0
+        out.append((term, m.start(), m.end(), run))
+        last_end = m.end()
+    return out
+
+
+def _only_spaces(text: str, start: int, end: int) -> bool:
+    gap = text[start:end]
+    return gap.isspace() and "\n" not in gap  # "" (no gap) cannot occur between two regex matches
+
+
+def runs(text: str, lemmatize: bool = True) -> list[list[str]]:
+    """The kept tokens of `text` in runs of words adjacent in the text: a run ends at a dropped
+    word (stop word, number, one-letter token) and at anything between two words but spaces
+    (punctuation, quotes, a line break). N-grams are formed within runs only."""
+    out: list[list[str]] = []
+    last = -1
+    for term, _, _, run in token_spans(text, lemmatize):
+        if run != last:
+            out.append([])
+            last = run
+        out[-1].append(term)
     return out
 
 
@@ -86,21 +118,20 @@ def tokenize(text: str, lemmatize: bool = True) -> list[str]:
     return [t for t in terms if t]
 
 
-def _tokenize_lemmas(text: str) -> list[str]:
-    return tokenize(text, True)
-
-
-def _tokenize_plain(text: str) -> list[str]:
-    return tokenize(text, False)
-
-
-def ngrams(tokens: list[str], ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
-    """The n-grams of a token list, as scikit-learn's word analyzer builds them."""
+def ngrams(tokens, ngram_range: tuple[int, int] = (1, 2)) -> list[str]:
+    """The n-grams of a token list (one run) or of a list of runs (see runs()): all unigrams,
+    then for each n the n-grams of each run, in the order scikit-learn's word analyzer uses."""
+    parts = tokens if tokens and not isinstance(tokens[0], str) else [tokens]
     lo, hi = ngram_range
-    out = list(tokens) if lo == 1 else []
+    out = [t for part in parts for t in part] if lo == 1 else []
     for n in range(max(2, lo), hi + 1):
-        out += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+        out += [" ".join(part[i:i + n]) for part in parts for i in range(len(part) - n + 1)]
     return out
+
+
+def analyze(text: str, ngram_range: tuple[int, int] = (1, 2), lemmatize: bool = True) -> list[str]:
+    """The terms of `text` under the policy: its kept tokens and the n-grams of its runs."""
+    return ngrams(runs(text, lemmatize), ngram_range)
 
 
 @dataclass(frozen=True)
@@ -119,14 +150,15 @@ class TextPolicy:
         return replace(self, **changes)
 
     def _kwargs(self) -> dict:
-        # module-level tokenizer functions (not lambdas) so vectorisers can be pickled
-        return dict(tokenizer=_tokenize_lemmas if self.lemmatize else _tokenize_plain,
-                    lowercase=False, token_pattern=None, ngram_range=self.ngram_range,
+        # a partial of a module-level function (not a lambda), so vectorisers can be pickled
+        return dict(analyzer=partial(analyze, ngram_range=self.ngram_range, lemmatize=self.lemmatize),
                     min_df=self.min_df, dtype=np.float64)
 
     def tfidf(self, **overrides) -> TfidfVectorizer:
-        """A TfidfVectorizer with smoothed idf and L2-normalised rows (scikit-learn's defaults)."""
-        return TfidfVectorizer(**{**self._kwargs(), **overrides})
+        """A TfidfVectorizer with smoothed idf and L2-normalised rows (scikit-learn's defaults);
+        `ngram_range` or `lemmatize` among the overrides change the policy it is built from."""
+        policy = self.with_(**{k: overrides.pop(k) for k in ("ngram_range", "lemmatize") if k in overrides})
+        return TfidfVectorizer(**{**policy._kwargs(), **overrides})
 
 
 DEFAULT_POLICY = TextPolicy()
@@ -138,8 +170,8 @@ class TermMatrix:
     `tfidf` (smoothed idf, L2 rows: the same matrix as policy.tfidf().fit_transform(texts))."""
 
     def __init__(self, texts, policy: TextPolicy = DEFAULT_POLICY, vocabulary=None):
-        tokens = [tokenize(t, policy.lemmatize) for t in texts]
-        self.sizes = np.fromiter((len(t) for t in tokens), dtype=float, count=len(tokens))
+        tokens = [runs(t, policy.lemmatize) for t in texts]
+        self.sizes = np.fromiter((sum(map(len, t)) for t in tokens), dtype=float, count=len(tokens))
         vec = CountVectorizer(analyzer=partial(ngrams, ngram_range=policy.ngram_range), dtype=np.int64,
                               min_df=1 if vocabulary is not None else policy.min_df, vocabulary=vocabulary)
         self.counts = vec.fit_transform(tokens).tocsr()
@@ -154,7 +186,9 @@ class TermMatrix:
 def kwic(paras, term: str, width: int = 45, policy: TextPolicy = DEFAULT_POLICY):
     """Keyword in context: each occurrence of `term` (a word or phrase, matched on the policy's
     tokens, so "country" finds "countries" and "cyber sovereignty" finds "cyber sovereignty") with
-    `width` characters either side, its document, year, paragraph and speaker."""
+    `width` characters either side, its document, year, paragraph and speaker. A phrase matches
+    only words adjacent in the text within one run, as the n-gram counts do, so every line here
+    is one occurrence counted in the term matrices."""
     import pandas as pd
 
     want = tokenize(term, policy.lemmatize)
@@ -164,7 +198,7 @@ def kwic(paras, term: str, width: int = 45, policy: TextPolicy = DEFAULT_POLICY)
         for p in paras.itertuples(index=False):
             spans = token_spans(p.text, policy.lemmatize)
             for i in range(len(spans) - n + 1):
-                if [t for t, _, _ in spans[i:i + n]] == want:
+                if [t for t, *_ in spans[i:i + n]] == want and spans[i][3] == spans[i + n - 1][3]:
                     s, e = spans[i][1], spans[i + n - 1][2]
                     rows.append({"doc_id": p.doc_id, "event_year": p.event_year, "para": p.para,
                                  "speaker": p.speaker,

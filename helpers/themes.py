@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.stats import chi2
+from scipy.stats import chi2, fisher_exact
 from sklearn.preprocessing import normalize
 
 from sklearn.feature_extraction.text import TfidfTransformer
@@ -116,61 +116,225 @@ def log_likelihood(a, b, c, d):
 
 
 def log_ratio(a, b, c, d):
-    """Effect size: log2 of the ratio of relative frequencies (Hardie 2014), with 0.5 added to a
-    zero count so that a term absent from one side gets a finite value. +1 = twice as frequent."""
-    a, b = np.where(np.asarray(a) == 0, 0.5, a), np.where(np.asarray(b) == 0, 0.5, b)
-    return np.log2((a / np.asarray(c, float)) / (b / np.asarray(d, float)))
+    """Effect size: log2 of the ratio of relative frequencies (Hardie 2014); +1 = twice as
+    frequent. A zero count is replaced by its side's share of all tokens, c/(c+d) or d/(c+d):
+    Hardie's 0.5 when the two sides are the same size, and otherwise scaled so that the sign
+    always agrees with the raw rates (with a fixed 0.5, a term absent from a small target but
+    rare in a large reference would look over-used)."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    c, d = np.asarray(c, float), np.asarray(d, float)
+    n = c + d
+    a, b = np.where(a == 0, c / n, a), np.where(b == 0, d / n, b)
+    return np.log2((a / c) / (b / d))
+
+
+def fisher_p(a, b, c, d) -> np.ndarray:
+    """Two-sided p of Fisher's exact test on each 2x2 table (term / other tokens x target /
+    reference): exact for small counts, where χ² on G² is not; it still takes tokens as
+    independent draws."""
+    return np.array([fisher_exact([[int(x), int(y)], [int(cc - x), int(dd - y)]])[1]
+                     for x, y, cc, dd in np.broadcast(a, b, c, d)], dtype=float)
+
+
+def _bonferroni(p, m: int):
+    return np.minimum(1.0, np.asarray(p, float) * max(int(m), 1))
+
+
+KEYNESS_COLUMNS = ["group", "direction", "rank", "term", "includes", "freq_target", "freq_ref", "per_1000_target",
+                   "per_1000_ref", "G2", "signed_G2", "log_ratio", "docs", "paras", "top_para_share", "flag",
+                   "tokens_target", "tokens_ref", "p_chi2", "p_fisher", "p_perm", "perm_unit", "family", "p_bonferroni", "lr_low", "lr_high",
+                   "boot_unit"]
 
 
 class KeynessData:
     """Term counts and token counts per paragraph (a TermMatrix), computed once and reused by
-    every comparison, bootstrap and robustness check."""
+    every comparison, test, bootstrap and robustness check."""
 
     def __init__(self, paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, matrix: TermMatrix | None = None):
         self.matrix = matrix or TermMatrix(paras["text"], policy)
         self.X, self.terms, self.sizes = self.matrix.counts, self.matrix.terms, self.matrix.sizes
         self.paras = paras.reset_index(drop=True)
+        self.doc_codes = np.unique(self.paras["doc_id"].astype(str), return_inverse=True)[1]
+
+    def _dispersion(self, rows: np.ndarray, cols: np.ndarray):
+        """For each column: documents and paragraphs among `rows` it occurs in, and the share of
+        its count there that falls in its busiest paragraph."""
+        Xr = self.X[np.flatnonzero(rows)][:, cols].tocsc()
+        total = np.asarray(Xr.sum(axis=0)).ravel()
+        paras = np.diff(Xr.indptr)
+        top = Xr.max(axis=0).toarray().ravel() if Xr.shape[0] else np.zeros(len(cols))
+        ind, _ = _group_indicator(self.doc_codes[rows])
+        docs = np.diff((ind @ Xr).tocsc().indptr) if Xr.shape[0] else np.zeros(len(cols), int)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(total > 0, top / total, 0.0)
+        return docs, paras, share
 
     def compare(self, target: np.ndarray, reference: np.ndarray, min_freq: int = 3) -> pd.DataFrame:
-        """Keyness of every term with at least `min_freq` occurrences in the target rows."""
+        """Keyness of every term with at least `min_freq` occurrences in the target or in the
+        reference (the family of terms tested), both ways: `direction` is "over" when the term's
+        rate in the target is above its rate in the reference (raw rates, no smoothing), "under"
+        when below; `signed_G2` is G² with that sign. Dispersion is measured on the side the term
+        is over-represented in (the target for "over", the reference for "under"): `docs` and
+        `paras` it occurs in there, and `top_para_share`, the share of its count there that sits
+        in one paragraph. `p_chi2` is G²'s asymptotic p (χ², 1 df); `family` the number of terms
+        tested; `tokens_target` and `tokens_ref` the two sides' sizes."""
+        target, reference = np.asarray(target, bool), np.asarray(reference, bool)
         a = np.asarray(self.X[target].sum(axis=0)).ravel()
         b = np.asarray(self.X[reference].sum(axis=0)).ravel()
         c, d = self.sizes[target].sum(), self.sizes[reference].sum()
-        keep = a >= min_freq
-        g2 = log_likelihood(a[keep], b[keep], c, d)
-        lr = log_ratio(a[keep], b[keep], c, d)
-        p = chi2.sf(g2, df=1)
-        out = pd.DataFrame({"term": self.terms[keep], "freq_target": a[keep], "freq_ref": b[keep],
-                            "per_1000_target": 1000 * a[keep] / c, "per_1000_ref": 1000 * b[keep] / d,
-                            "G2": g2, "p": p, "p_bonferroni": np.minimum(1, p * keep.sum()), "log_ratio": lr})
-        return out.sort_values(["G2", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+        keep = np.flatnonzero((a >= min_freq) | (b >= min_freq))
+        a, b = a[keep], b[keep]
+        g2 = log_likelihood(a, b, c, d)
+        sign = np.sign(a * d - b * c)  # a/c vs b/d in integers: no rounding decides the direction
+        over = sign >= 0
+        dt, pt, st = self._dispersion(target, keep)
+        dr, pr, sr = self._dispersion(reference, keep)
+        out = pd.DataFrame({"term": self.terms[keep], "direction": np.where(sign > 0, "over", np.where(sign < 0, "under", "equal")),
+                            "freq_target": a, "freq_ref": b, "per_1000_target": 1000 * a / c, "per_1000_ref": 1000 * b / d,
+                            "G2": g2, "signed_G2": sign * g2, "log_ratio": log_ratio(a, b, c, d),
+                            "docs": np.where(over, dt, dr), "paras": np.where(over, pt, pr),
+                            "top_para_share": np.where(over, st, sr), "p_chi2": chi2.sf(g2, df=1),
+                            "tokens_target": c, "tokens_ref": d})
+        out["family"] = len(out)
+        # G² rounded before sorting, so that a difference in the last bit (another CPU) cannot reorder terms
+        return (out.assign(_g=out["G2"].round(9)).sort_values(["_g", "term"], ascending=[False, True], kind="stable")
+                .drop(columns="_g").reset_index(drop=True))
+
+    def _units(self, rows: np.ndarray, min_docs: int) -> tuple[np.ndarray, str]:
+        """The resampling unit of a set of rows: its documents when it has at least `min_docs`,
+        else its paragraphs. Returns a unit code per row and the unit's name."""
+        idx = np.flatnonzero(rows)
+        docs = self.doc_codes[idx]
+        if len(np.unique(docs)) >= min_docs:
+            return np.unique(docs, return_inverse=True)[1], "documents"
+        return np.arange(len(idx)), "paragraphs"
 
     def bootstrap(self, target, reference, terms, n_boot: int = 1000, seed: int = 0,
-                  level: float = 0.95) -> pd.DataFrame:
-        """Percentile interval of each term's log ratio, resampling paragraphs with replacement
-        within the target and within the reference (the paragraph is the unit that varies)."""
+                  level: float = 0.95, min_docs: int = 3) -> pd.DataFrame:
+        """Percentile interval of each term's log ratio, resampling with replacement within the
+        target and within the reference. The unit resampled on each side is the document when
+        that side has at least `min_docs` documents (the interval then speaks of variation
+        between documents), else the paragraph (variation within the side's few documents only);
+        `boot_unit` says which, e.g. "paragraphs / documents" (target / reference)."""
         rng = np.random.default_rng(seed)
+        target, reference = np.asarray(target, bool), np.asarray(reference, bool)
         cols = [int(np.flatnonzero(self.terms == t)[0]) for t in terms]
         Xs = self.X[:, cols].tocsc()
-        tgt, ref = np.flatnonzero(target), np.flatnonzero(reference)
         n = len(self.sizes)
+        sides = []
+        for rows in (target, reference):
+            codes, name = self._units(rows, min_docs)
+            # unit x paragraph indicator: a resample's weights are unit draws spread to their rows
+            ind = sparse.csr_matrix((np.ones(len(codes)), (codes, np.flatnonzero(rows))), shape=(codes.max() + 1, n))
+            sides.append((ind, name))
         lrs = np.empty((n_boot, len(cols)))
         for k in range(n_boot):
-            # a resample as weights (how often each paragraph was drawn): one sparse product per
-            # side instead of copying rows, so the cost is linear in the number of paragraphs
-            w_t = np.bincount(rng.choice(tgt, len(tgt)), minlength=n).astype(float)
-            w_r = np.bincount(rng.choice(ref, len(ref)), minlength=n).astype(float)
-            a, b = Xs.T @ w_t, Xs.T @ w_r
-            lrs[k] = log_ratio(a, b, w_t @ self.sizes, w_r @ self.sizes)
+            w = [np.bincount(rng.integers(0, ind.shape[0], ind.shape[0]), minlength=ind.shape[0]) @ ind
+                 for ind, _ in sides]
+            lrs[k] = log_ratio(Xs.T @ w[0], Xs.T @ w[1], w[0] @ self.sizes, w[1] @ self.sizes)
+        lrs = np.round(lrs, 9)  # 0 stays 0, not 3e-16, whatever the CPU's last bits
         lo, hi = np.percentile(lrs, [50 * (1 - level), 50 * (1 + level)], axis=0)
-        return pd.DataFrame({"term": list(terms), "lr_low": lo, "lr_high": hi})
+        return pd.DataFrame({"term": list(terms), "lr_low": lo, "lr_high": hi,
+                             "boot_unit": f"{sides[0][1]} / {sides[1][1]}"})
+
+    def permutation_p(self, target, reference, terms, n_perm: int = 2000, seed: int = 0,
+                      min_docs: int = 3) -> tuple[np.ndarray, str]:
+        """Two-sided permutation p of each term's G²: the target/reference labels are shuffled
+        over whole units (documents when both sides have at least `min_docs` of them, else
+        paragraphs) keeping the number of target units, and p = (1 + #{G²_perm >= G²}) / (1 +
+        n_perm). Unlike χ² and Fisher it does not treat the tokens of one paragraph as
+        independent: a term piled into one paragraph moves with it. It assumes the units are
+        exchangeable between the two sides. Returns the p-values and the unit's name."""
+        rng = np.random.default_rng(seed)
+        target, reference = np.asarray(target, bool), np.asarray(reference, bool)
+        rows = np.flatnonzero(target | reference)
+        by_doc = min(len(np.unique(self.doc_codes[target])), len(np.unique(self.doc_codes[reference]))) >= min_docs
+        codes = (np.unique(self.doc_codes[rows], return_inverse=True)[1] if by_doc else np.arange(len(rows)))
+        n_units = codes.max() + 1
+        n_target = len(np.unique(codes[target[rows]]))
+        cols = [int(np.flatnonzero(self.terms == t)[0]) for t in terms]
+        Xs = self.X[rows][:, cols].toarray()
+        sizes = self.sizes[rows]
+        total, tokens = Xs.sum(axis=0), sizes.sum()
+        obs = log_likelihood(Xs[target[rows]].sum(axis=0), Xs[reference[rows]].sum(axis=0),
+                             sizes[target[rows]].sum(), sizes[reference[rows]].sum())
+        hits = np.zeros(len(cols))
+        for start in range(0, n_perm, 256):
+            k = min(256, n_perm - start)
+            pick = np.argsort(rng.random((k, n_units)), axis=1)[:, :n_target]  # k random sets of target units
+            is_t = np.zeros((k, n_units), bool)
+            np.put_along_axis(is_t, pick, True, axis=1)
+            w = is_t[:, codes].astype(float)  # k x rows
+            a, c = w @ Xs, w @ sizes
+            g = log_likelihood(a, total - a, c[:, None], tokens - c[:, None])
+            hits += (np.round(g, 9) >= np.round(obs, 9)).sum(axis=0)
+        return (1 + hits) / (1 + n_perm), "documents" if by_doc else "paragraphs"
+
+
+def _fold_nested(k: pd.DataFrame) -> pd.DataFrame:
+    """Drop each term all of whose occurrences (in target and reference) fall inside a longer
+    term of the table, one containing it as adjacent words with the same two counts; the longer
+    term lists it in `includes`. ("yunshan", 3 and 0, folds into "liu yunshan", 3 and 0.)"""
+    counts = dict(zip(k["term"], zip(k["freq_target"], k["freq_ref"])))
+    into: dict[str, str] = {}
+    for term in sorted(counts, key=lambda t: (-t.count(" "), t)):  # longest first, then by name
+        words = term.split()
+        for n in range(1, len(words)):
+            for i in range(len(words) - n + 1):
+                part = " ".join(words[i:i + n])
+                if part in counts and part not in into and counts[part] == counts[term]:
+                    into[part] = into.get(term, term)
+    includes: dict[str, list[str]] = {}
+    for part, whole in into.items():
+        includes.setdefault(whole, []).append(part)
+    out = k[~k["term"].isin(into)].copy()
+    out.insert(1, "includes", [", ".join(sorted(includes.get(t, []))) for t in out["term"]])
+    return out
+
+
+def select_keyness(k: pd.DataFrame, n: int, min_freq: int, min_paras: int = 2,
+                   max_para_share: float = 0.75) -> pd.DataFrame:
+    """From a compare() table: the `n` top terms each way, ranked by G² (competition ranking,
+    ties at the cut-off all kept, so rank 6 may hold seven terms), after folding nested terms.
+    Over-use needs `min_freq` occurrences in the target, under-use in the reference. A term that
+    lives in one passage is not ranked as a theme: found in fewer than `min_paras` paragraphs on
+    its side (`flag` "one paragraph"), or with at least `max_para_share` of its count there in one
+    paragraph ("mostly one paragraph"). It is kept, with rank empty, when its G² would have placed
+    it in the list. Fisher's exact p and its Bonferroni correction over the family are added."""
+    k = _fold_nested(k)
+    out = []
+    for direction, col in (("over", "freq_target"), ("under", "freq_ref")):
+        part = k[(k["direction"] == direction) & (k[col] >= min_freq)].copy()
+        few = "one paragraph" if min_paras == 2 else f"under {min_paras} paragraphs"
+        part["flag"] = np.where(part["paras"] < min_paras, few,
+                                np.where(part["top_para_share"] >= max_para_share, "mostly one paragraph", ""))
+        g = part["G2"].round(9)
+        ranked = part["flag"] == ""
+        part["rank"] = pd.array([pd.NA] * len(part), dtype="Int64")
+        part.loc[ranked, "rank"] = g[ranked].rank(method="min", ascending=False).astype(int)
+        cut = g[ranked].nlargest(n).min() if ranked.sum() >= n else -np.inf  # fewer than n: all in
+        out.append(part.assign(_o=~ranked)[g >= cut])
+    sel = pd.concat(out, ignore_index=True)
+    # Fisher's exact test for the selected terms only (one scipy call per table)
+    sel["p_fisher"] = fisher_p(sel["freq_target"], sel["freq_ref"], sel["tokens_target"], sel["tokens_ref"])
+    sel["p_bonferroni"] = _bonferroni(sel["p_fisher"], sel["family"].iloc[0] if len(sel) else 1)
+    if sel.empty:
+        return sel.drop(columns="_o")
+    sel["_d"] = sel["direction"].map({"over": 0, "under": 1})
+    sel["_g"] = -sel["G2"].round(9)
+    return sel.sort_values(["_d", "_o", "_g", "term"], kind="stable").drop(columns=["_d", "_o", "_g"]).reset_index(drop=True)
 
 
 def distinctive_terms(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, by: str = "event_year",
-                      n: int = 10, min_freq: int = 3, n_boot: int = 0, seed: int = 0,
+                      n: int = 10, min_freq: int = 3, n_boot: int = 0, seed: int = 0, n_perm: int = 0,
+                      min_paras: int = 2, max_para_share: float = 0.75, min_docs: int = 3,
                       data: KeynessData | None = None) -> pd.DataFrame:
-    """Each group against all the others: its `n` terms with the highest G² among those more
-    frequent in the group (log ratio > 0), with an optional bootstrap interval on the log ratio."""
+    """Each group against all the others, both ways: the `n` terms with the highest G² among
+    those over-used in the group and among those under-used (see select_keyness for ties, nested
+    terms and one-paragraph terms), each with its direction, dispersion, χ² and Fisher p-values,
+    the size of the family of terms tested (`family`) and the Bonferroni-corrected p over it.
+    With `n_perm`, a permutation p too (see KeynessData.permutation_p), which then is the p
+    corrected; with `n_boot`, a bootstrap interval on the log ratio (see KeynessData.bootstrap)."""
     data = data or KeynessData(paras, policy)
     labels = data.paras[by].to_numpy()
     out = []
@@ -178,23 +342,24 @@ def distinctive_terms(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, 
         target = labels == g
         if target.all():
             continue
-        k = data.compare(target, ~target, min_freq)
-        k = k[k["log_ratio"] > 0].head(n).copy()
+        k = select_keyness(data.compare(target, ~target, min_freq), n, min_freq, min_paras, max_para_share)
+        if n_perm and len(k):
+            k["p_perm"], k["perm_unit"] = data.permutation_p(target, ~target, k["term"], n_perm, seed, min_docs)
+            k["p_bonferroni"] = _bonferroni(k["p_perm"], k["family"].iloc[0])
         if n_boot and len(k):
-            k = k.merge(data.bootstrap(target, ~target, k["term"], n_boot, seed), on="term")
-        k.insert(0, "group", g)
-        k.insert(1, "rank", range(1, len(k) + 1))
-        out.append(k)
+            k = k.merge(data.bootstrap(target, ~target, k["term"], n_boot, seed, min_docs=min_docs), on="term", how="left")
+        out.append(k.assign(group=g))
+    cols = [c for c in KEYNESS_COLUMNS if (n_perm or c not in ("p_perm", "perm_unit"))
+            and (n_boot or c not in ("lr_low", "lr_high", "boot_unit"))]
     if not out:  # one group only: nothing to compare, an empty table with the usual columns
-        cols = ["group", "rank", "term", "freq_target", "freq_ref", "per_1000_target", "per_1000_ref", "G2", "p",
-                "p_bonferroni", "log_ratio"] + (["lr_low", "lr_high"] if n_boot else [])
         return pd.DataFrame(columns=cols)
-    return pd.concat(out, ignore_index=True)
+    return pd.concat(out, ignore_index=True)[cols]
 
 
 def pairwise_keyness(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, by: str = "event_year",
-                     n: int = 5, min_freq: int = 3, data: KeynessData | None = None) -> pd.DataFrame:
-    """Every ordered pair of groups (A over B): A's `n` most over-represented terms."""
+                     n: int = 5, min_freq: int = 3, min_paras: int = 2, data: KeynessData | None = None) -> pd.DataFrame:
+    """Every ordered pair of groups (A over B): A's `n` most over-represented terms (ties kept,
+    nested terms folded, one-paragraph terms flagged, as in distinctive_terms)."""
     data = data or KeynessData(paras, policy)
     labels = data.paras[by].to_numpy()
     groups = np.unique(labels)
@@ -203,10 +368,10 @@ def pairwise_keyness(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, b
         for gb in groups:
             if ga == gb:
                 continue
-            k = data.compare(labels == ga, labels == gb, min_freq)
-            k = k[k["log_ratio"] > 0].head(n)
-            out.append(k.assign(group=ga, versus=gb, rank=range(1, len(k) + 1))
-                       [["group", "versus", "rank", "term", "freq_target", "freq_ref", "G2", "p", "log_ratio"]])
+            k = select_keyness(data.compare(labels == ga, labels == gb, min_freq), n, min_freq, min_paras)
+            k = k[k["direction"] == "over"]
+            out.append(k.assign(group=ga, versus=gb)[["group", "versus", "rank", "term", "freq_target", "freq_ref",
+                                                      "G2", "p_fisher", "family", "log_ratio", "paras", "flag"]])
     return pd.concat(out, ignore_index=True)
 
 
@@ -239,16 +404,19 @@ def small_group_warnings(paras: pd.DataFrame, by: str = "event_year", min_docs: 
 
 def leave_one_document_out(paras: pd.DataFrame, baseline: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY,
                            by: str = "event_year", n: int = 10, min_freq: int = 3) -> pd.DataFrame:
-    """For each document dropped in turn: does each baseline top term stay in its group's top `n`?
-    Rows: group, term, and one column per dropped document holding True, False, or None when the
-    dropped document was the group's only one (nothing left to compare)."""
-    table = baseline[["group", "term"]].copy()
+    """For each document dropped in turn: does each baseline top term stay in its group's top `n`
+    in the same direction (ties at the cut-off count as in)? Rows: group, direction, term, and one
+    column per dropped document holding True, False, or None when the dropped document was the
+    group's only one (nothing left to compare)."""
+    table = baseline[["group", "direction", "term"]].copy()
     for doc in sorted(paras["doc_id"].unique()):
         rest = paras[paras["doc_id"] != doc]
         top = distinctive_terms(rest, policy, by, n, min_freq) if rest[by].nunique() > 1 else pd.DataFrame()
+        top = top[top["rank"].notna()] if len(top) else top
         present = set(rest[by])
-        kept = set(zip(top["group"], top["term"])) if len(top) else set()
-        table[doc] = [None if g not in present else (g, t) in kept for g, t in zip(table["group"], table["term"])]
+        kept = set(zip(top["group"], top["direction"], top["term"])) if len(top) else set()
+        table[doc] = [None if g not in present else (g, dr, t) in kept
+                      for g, dr, t in zip(table["group"], table["direction"], table["term"])]
     return table
 
 
@@ -260,22 +428,24 @@ def sensitivity(paras: pd.DataFrame, baseline: pd.DataFrame, variants: dict[str,
                 by: str = "event_year", n: int = 10, min_freq: int = 3) -> pd.DataFrame:
     """For each policy variant: does each baseline top term stay in its group's top `n`? Terms are
     compared by their lemmas, so a variant without lemmatisation can still confirm a term."""
-    table = baseline[["group", "term"]].copy()
+    table = baseline[["group", "direction", "term"]].copy()
     for name, policy in variants.items():
         top = distinctive_terms(paras, policy, by, n, min_freq)
-        kept = {(g, _lemma_key(t)) for g, t in zip(top["group"], top["term"])}
-        table[name] = [(g, _lemma_key(t)) in kept for g, t in zip(table["group"], table["term"])]
+        top = top[top["rank"].notna()]
+        kept = {(g, dr, _lemma_key(t)) for g, dr, t in zip(top["group"], top["direction"], top["term"])}
+        table[name] = [(g, dr, _lemma_key(t)) in kept for g, dr, t in zip(table["group"], table["direction"], table["term"])]
     return table
 
 
 def survival_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per term: in how many of the checks (non-None cells) it survived, and which it failed."""
-    checks = table.drop(columns=["group", "term"])
+    keys = [c for c in ("group", "direction", "term") if c in table]
+    checks = table.drop(columns=keys)
     rows = []
     for i, r in table.iterrows():
         vals = checks.loc[i]
         valid = vals[vals.notna()]
-        rows.append({"group": r["group"], "term": r["term"], "survived": int(valid.astype(bool).sum()),
+        rows.append({**{c: r[c] for c in keys}, "survived": int(valid.astype(bool).sum()),
                      "checks": len(valid), "failed": ", ".join(c for c, v in valid.items() if not v)})
     return pd.DataFrame(rows)
 
@@ -284,3 +454,19 @@ def similarity_long(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Square similarity tables as one long table (level, a, b, cosine), for CSV output."""
     return pd.concat([t.rename_axis(index="a", columns="b").stack().rename("cosine").reset_index().assign(level=name)
                       [["level", "a", "b", "cosine"]] for name, t in tables.items()], ignore_index=True)
+
+
+def inference_summary(top: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """Per group, from a distinctive_terms table: the family of terms tested, the terms shown each
+    way, the flagged ones, and how many shown terms pass `alpha` after Bonferroni over the family
+    under each test computed (χ², Fisher's exact, permutation when present)."""
+    rows = []
+    for g, part in top.groupby("group", sort=True):
+        m = int(part["family"].iloc[0])
+        row = {"group": g, "family": m, "over": int((part["direction"] == "over").sum()),
+               "under": int((part["direction"] == "under").sum()), "flagged": int(part["rank"].isna().sum())}
+        for test in ("p_chi2", "p_fisher", "p_perm"):
+            if test in part:
+                row[f"{test}_significant"] = int((_bonferroni(part[test], m) < alpha).sum())
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -45,6 +45,49 @@ def test_bigrams_survive_as_terms():
     assert {"cyber sovereignty", "digital economy", "internet governance", "common destiny"} <= terms
 
 
+ISSUE_SENTENCES = ('"It shows the high profile of the conference," said Ren Xianliang.',
+                   "The town welcomed more than 2,000 guests. The conference opened on Wednesday.",
+                   "It was signed with the Cyberspace Administration of China and the digital economy grew.")
+
+
+def test_ngrams_only_from_words_adjacent_in_one_clause():
+    terms = set(TermMatrix(ISSUE_SENTENCES, DEFAULT_POLICY.with_(min_df=1, ngram_range=(1, 3))).terms)
+    assert {"conference ren", "guest conference", "administration china"}.isdisjoint(terms)
+    assert {"high profile", "ren xianliang", "cyberspace administration", "digital economy"} <= terms
+    assert not any(t.startswith("profile conference") or t.endswith("china digital") for t in terms)
+    # the vectoriser built from the policy agrees, and so does keyword in context
+    vec = DEFAULT_POLICY.tfidf(min_df=1).fit(ISSUE_SENTENCES)
+    assert set(vec.get_feature_names_out()) == {t for t in terms if t.count(" ") < 2}
+    paras = pd.DataFrame([{"doc_id": "d", "event_year": 2015, "para": i, "speaker": "", "text": t}
+                          for i, t in enumerate(ISSUE_SENTENCES)])
+    assert kwic(paras, "conference ren").empty and kwic(paras, "administration china").empty
+    assert kwic(paras, "Cyberspace Administration")["match"].tolist() == ["Cyberspace Administration"]
+
+
+def test_runs_break_at_dropped_words_and_punctuation():
+    from helpers.text import runs
+    assert runs("Liu Yunshan, the official, said: cyber security (and data) matter in 2016 e-commerce") == [
+        ["liu", "yunshan"], ["official"], ["cyber", "security"], ["data"], ["matter"], ["e-commerce"]]
+    assert runs("") == [] and runs("the of and") == []
+
+
+def test_every_csv_term_of_notebook_02_is_in_the_cleaned_texts():
+    """No term in figures/02-*.csv is a phrase absent from the texts: each occurs as adjacent
+    words (on the policy's tokens) in at least one cleaned paragraph."""
+    from pathlib import Path
+
+    from helpers.paths import PROJECT_ROOT
+    paras = split_paragraphs(load_corpus(PROJECT_ROOT / "corpus"))
+    checked = 0
+    for path in sorted(Path(PROJECT_ROOT / "figures").glob("02-*.csv")):
+        table = pd.read_csv(path, keep_default_na=False)
+        for col in ("term", "collocate"):
+            for term in sorted(set(table[col]) if col in table else ()):
+                assert len(kwic(paras, term)) > 0, f"{path.name}: {term!r} is not in the texts"
+                checked += 1
+    assert checked >= 20
+
+
 def test_tfidf_matches_the_formula_by_hand():
     docs = ["robot robot economy", "economy growth", "robot growth growth"]
     X = DEFAULT_POLICY.tfidf(min_df=1, ngram_range=(1, 1)).fit(docs)
@@ -85,9 +128,10 @@ def _synthetic():
 
 def test_distinctive_terms_recover_planted_words_with_intervals():
     top = T.distinctive_terms(_synthetic(), n=1, min_freq=3, n_boot=200)
+    top = top[top["direction"] == "over"]
     assert top[["group", "term"]].values.tolist() == [[2001, "alpha"], [2002, "beta"], [2003, "gamma"]]
     assert (top["lr_low"] > 0).all() and (top["lr_low"] <= top["log_ratio"]).all()
-    assert (top["p"] < 0.001).all()
+    assert (top["p_chi2"] < 0.001).all()
 
 
 def test_shared_words_are_not_distinctive():
@@ -120,7 +164,8 @@ def test_leave_one_document_out_marks_missing_groups():
     paras = _synthetic()
     paras.loc[paras["event_year"] == 2003, "doc_id"] = "only-2003"
     base = T.distinctive_terms(paras, n=1)
-    loo = T.leave_one_document_out(paras, base, n=1).set_index("group")
+    loo = T.leave_one_document_out(paras, base, n=1)
+    loo = loo[loo["direction"] == "over"].set_index("group")  # each year's one top over-used term
     assert loo.loc[2003, "only-2003"] is None
     assert loo.loc[2001, "only-2003"] and loo.loc[2001, "d2001-0"]
 
@@ -148,7 +193,7 @@ def test_new_event_year_flows_through(corpus_copy, monkeypatch):
     paras = T.select_paragraphs(split_paragraphs(load_corpus()))
     assert sorted(paras["event_year"].unique()) == [2015, 2016, 2019, 2021]
     top = T.distinctive_terms(paras, n=3)
-    assert top.loc[top["group"] == 2019, "term"].iloc[0] == "quantum"
+    assert top.loc[(top["group"] == 2019) & (top["direction"] == "over"), "term"].iloc[0] == "quantum"
     assert 2019 in T.centroid_similarity(paras, "event_year").index
     assert 2019 in set(T.pairwise_keyness(paras)["versus"])
 
@@ -166,3 +211,131 @@ def test_one_year_only_gives_a_clear_error_and_empty_keyness():
         T.require_groups(one)
     top = T.distinctive_terms(one, n=3, n_boot=10)
     assert top.empty and {"group", "term", "lr_low"} <= set(top.columns)
+
+
+# --- keyness both ways, dispersion, ties, nested terms, inference -------------------------------
+
+def _paras(rows):
+    return pd.DataFrame([{"doc_id": d, "event_year": y, "para": i, "speaker": "", "text": t}
+                         for i, (d, y, t) in enumerate(rows)])
+
+
+def test_log_ratio_sign_follows_the_raw_rates_whatever_the_sizes():
+    # absent from a small target, rare in a large reference: under-use (a fixed 0.5 said over-use)
+    assert T.log_ratio(0, 3, 300, 10_000) < 0
+    assert T.log_ratio(3, 0, 10_000, 100) > 0
+    a, b = np.array([0, 1, 5, 0, 7]), np.array([4, 0, 5, 9, 2])
+    c, d = 500, 20_000
+    assert (np.sign(T.log_ratio(a, b, c, d)) == np.sign(a / c - b / d)).all()
+
+
+def test_keyness_both_ways_with_signed_g2_and_dispersion():
+    paras = _paras([("a", 2001, "alpha alpha network market"), ("a", 2001, "alpha network growth market"),
+                    ("b", 2002, "beta network market growth"), ("b", 2002, "beta beta network growth"),
+                    ("c", 2002, "beta growth market network"), ("c", 2002, "growth market network beta")])
+    k = T.KeynessData(paras)
+    labels = k.paras["event_year"].to_numpy()
+    table = k.compare(labels == 2001, labels != 2001, min_freq=2).set_index("term")
+    assert table.loc["alpha", "direction"] == "over" and table.loc["alpha", "signed_G2"] > 0
+    assert table.loc["beta", "direction"] == "under" and table.loc["beta", "signed_G2"] == -table.loc["beta", "G2"]
+    # dispersion on the side the term is over-represented in: beta in 2002, 4 paragraphs of 2 documents
+    assert table.loc["beta", ["docs", "paras"]].tolist() == [2, 4]
+    assert table.loc["beta", "top_para_share"] == pytest.approx(2 / 5)
+    assert table.loc["alpha", ["docs", "paras"]].tolist() == [1, 2]
+    assert (table["family"] == len(table)).all()
+
+
+def test_ties_at_the_cut_off_are_all_shown_and_nested_terms_folded():
+    text = "liu yunshan met guests. cyber security, data, trade and cloud matter"
+    paras = _paras([("a", 2001, text), ("a", 2001, text), ("b", 2002, "growth market network"),
+                    ("b", 2002, "market network growth")])
+    top = T.distinctive_terms(paras, n=2, min_freq=2)
+    over = top[(top["group"] == 2001) & (top["direction"] == "over")]
+    # "liu" and "yunshan" occur only inside "liu yunshan": shown once, as the phrase
+    assert "liu" not in set(over["term"]) and "yunshan" not in set(over["term"])
+    assert over.loc[over["term"] == "liu yunshan", "includes"].item() == "liu, yunshan"
+    # every term has the same counts, so all tie at rank 1: none dropped alphabetically
+    assert len(over) > 2 and set(over["rank"]) == {1}
+
+
+def test_a_term_living_in_one_paragraph_is_flagged_not_ranked():
+    paras = _paras([("a", 2001, "reform reform reform reform reform growth"), ("a", 2001, "market growth reform"),
+                    ("a", 2001, "policy growth market"), ("b", 2002, "growth market reform"),
+                    ("b", 2002, "market growth policy")])
+    top = T.distinctive_terms(paras, n=5, min_freq=2)
+    row = top[(top["group"] == 2001) & (top["term"] == "reform")].iloc[0]
+    assert row["flag"] == "mostly one paragraph" and pd.isna(row["rank"]) and row["top_para_share"] == pytest.approx(5 / 6)
+
+
+def test_fisher_and_permutation_p_and_the_family_size():
+    top = T.distinctive_terms(_synthetic(), n=1, min_freq=3, n_perm=500, seed=1)
+    row = top[(top["group"] == 2001) & (top["term"] == "alpha")].iloc[0]
+    table = [[row["freq_target"], row["freq_ref"]],
+             [row["tokens_target"] - row["freq_target"], row["tokens_ref"] - row["freq_ref"]]]
+    from scipy.stats import fisher_exact
+    assert row["p_fisher"] == pytest.approx(fisher_exact(table)[1])
+    assert row["p_fisher"] > row["p_chi2"]  # small counts: the exact test is more cautious here
+    assert row["p_perm"] == pytest.approx(1 / 501) and row["perm_unit"] == "paragraphs"
+    assert row["p_bonferroni"] == pytest.approx(min(1, row["p_perm"] * row["family"]))
+    # the family is every term tested in that comparison, both ways
+    k = T.KeynessData(_synthetic())
+    labels = k.paras["event_year"].to_numpy()
+    assert row["family"] == len(k.compare(labels == 2001, labels != 2001, 3))
+
+
+def test_bootstrap_and_permutation_over_documents_when_a_side_has_three():
+    rows = [(f"d{y}-{i}", y, f"{w} {w} network market growth policy") for y, w in [(2001, "alpha"), (2002, "beta")]
+            for i in range(3)] + [("d2003-0", 2003, "gamma gamma network market")]
+    paras = _paras(rows)
+    top = T.distinctive_terms(paras, n=1, min_freq=2, n_boot=50, n_perm=50)
+    units = top.groupby("group")[["boot_unit", "perm_unit"]].first()
+    assert units.loc[2001].tolist() == ["documents / documents", "documents"]
+    assert units.loc[2003].tolist() == ["paragraphs / documents", "paragraphs"]
+
+
+def test_charts_wrap_into_a_grid_for_many_years():
+    """Eleven years: the keyness and framing charts wrap into rows of three panels instead of one
+    unreadable row, and every year has its panel."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers import framing
+    from helpers.plotting import framing_chart, keyness_chart, similarity_heatmaps
+    words = ["alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "theta", "lambda", "zeta", "rho"]
+    rows = []
+    for k, (year, word) in enumerate(zip(range(2014, 2025), words)):
+        for i in range(4):
+            rows.append((f"d{year}-{i % 2}", year, f"global {word} {word} governance network {words[(k + 1) % 11]}. "
+                                                   f"Digital governance policy {word} market growth"))
+    paras = _paras(rows)
+    top = T.distinctive_terms(paras, n=3, min_freq=2, n_boot=20)
+    fig = keyness_chart(top)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 11 and fig.get_size_inches()[0] <= 3 * 4.6 + 0.01
+    assert {ax.get_title().split(":")[0] for ax in visible} == {str(y) for y in range(2014, 2025)}
+    plt.close(fig)
+    table, lines = framing.collocates(paras, "governance", min_count=2)
+    fig = framing_chart(table, framing.node_summary(paras, "governance"), "governance", 5, 2)
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == 11 and fig.get_size_inches()[0] <= 3 * 3.6 + 0.01
+    plt.close(fig)
+    sim = T.centroid_similarity(paras, "event_year")
+    fig = similarity_heatmaps({"years": sim}, baseline=[2014])
+    assert any("(baseline)" in t.get_text() for t in fig.axes[0].get_yticklabels())
+    plt.close(fig)
+
+
+def test_collocates_trace_to_their_sentences():
+    from helpers import framing
+    paras = _paras([("a", 2015, "Global internet governance matters. Cyber security too."),
+                    ("a", 2015, "They promote global internet governance."),
+                    ("b", 2021, "Digital governance in the province; data-driven governance and digital reform.")])
+    table, lines = framing.collocates(paras, "governance", window=2, min_count=2)
+    assert table[["group", "collocate", "cooccurrences"]].values.tolist() == [
+        [2015, "global", 2], [2015, "internet", 2], [2021, "digital", 2]]
+    assert (table["log_dice"] <= 14).all()  # "data-driven" sits in both windows but is one token
+    assert "cyber" not in set(lines["collocate"])  # the next sentence is not the term's company
+    for g, c, n in table[["group", "collocate", "cooccurrences"]].itertuples(index=False):
+        hit = lines[(lines["group"] == g) & (lines["collocate"] == c)]
+        assert len(hit) == n and all(c in s.lower() for s in hit["sentence"])
+    assert table.loc[table["collocate"] == "digital", "log_dice"].item() == pytest.approx(14 + math.log2(2 * 2 / (2 + 2)))
