@@ -86,10 +86,10 @@ def pipeline(corpus: Path) -> dict:
 
     def clustering():
         rep = clusters.Representation(state["paras"], matrix=state["matrix"])
-        scores = clusters.choose_k(rep.X, SETTINGS["k_range"])
+        scores = clusters.choose_k(rep, SETTINGS["k_range"])
         k = int(scores.loc[scores["rank"] == 1, "k"].iloc[0])
         labels = clusters.kmeans_labels(rep.X, k)
-        clusters.agglomerative_labels(rep.Z, k)
+        clusters.agglomerative_labels(rep.X, k)
         clusters.stability(rep, k, labels, n_seeds=SETTINGS["stability_seeds"], n_boot=SETTINGS["stability_boots"])
         clusters.shares_by_year(rep.paras, labels)
 

@@ -1,4 +1,5 @@
-"""Charts for notebook 03: silhouette by k, theme shares by year, paragraph map, document tree."""
+"""Charts for notebook 03: choosing k against a null baseline, theme shares by group, paragraph
+map, document tree. Every chart works for any number of years or groups."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -6,57 +7,81 @@ import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import dendrogram
 
-from .plotting import OKABE_ITO, year_colors
+from .clusters import UNSTABLE
+from .plotting import year_colors
 
-MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p"]
+# Paul Tol's muted and light schemes without the colours close to the year colours (Okabe-Ito):
+# a cluster must never look like a year (tests/test_clusters.py measures the distance).
+CLUSTER_COLORS = ["#CC6677", "#332288", "#DDCC77", "#882255", "#44AA99", "#999933", "#AA4499", "#EE8866",
+                  "#FFAABB", "#BBCC33", "#77AADD", "#661100"]
+UNSTABLE_COLOR = "#DDDDDD"
 
 
 def cluster_colors(n: int) -> list[str]:
-    """Colour-blind-safe colours for clusters 0..n-1 (Okabe-Ito, then tab20 beyond eight)."""
-    if n <= len(OKABE_ITO):
-        return OKABE_ITO[:n]
-    return [plt.get_cmap("tab20")(i % 20) for i in range(n)]
+    """Colours for clusters 0..n-1, none of them a year colour (cycling beyond twelve)."""
+    return [CLUSTER_COLORS[i % len(CLUSTER_COLORS)] for i in range(n)]
 
 
-def silhouette_chart(scores: pd.DataFrame, chosen: int):
-    fig, ax = plt.subplots(figsize=(6, 3.4))
-    ax.plot(scores["k"], scores["silhouette"], marker="o", color="0.3")
-    best = scores[scores["k"] == chosen]
-    ax.plot(best["k"], best["silhouette"], marker="o", markersize=11, markerfacecolor="none", color="#D55E00",
-            linestyle="none", label=f"chosen k = {chosen}")
+def choose_k_chart(scores: pd.DataFrame, chosen: int | None):
+    """Left: the silhouette of each k against the same clustering of copies with the terms shuffled between paragraphs (mean,
+    band of +-1 sd, and the largest); right: agreement of each k's solution across seeds."""
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.4), gridspec_kw={"width_ratios": [3, 2]})
+    ax.fill_between(scores["k"], scores["null_mean"] - scores["null_sd"], scores["null_mean"] + scores["null_sd"],
+                    color="0.85", label="shuffled copies: mean ± sd")
+    ax.plot(scores["k"], scores["null_mean"], color="0.55", linestyle="--")
+    ax.plot(scores["k"], scores["null_max"], color="0.55", linestyle="none", marker="_", markersize=10,
+            label="shuffled copies: largest")
+    ax.plot(scores["k"], scores["silhouette"], marker="o", color="0.15", label="the paragraphs")
+    if chosen is not None:
+        best = scores[scores["k"] == chosen]
+        ax.plot(best["k"], best["silhouette"], marker="o", markersize=12, markerfacecolor="none",
+                color="#CC6677", linestyle="none", label=f"chosen k = {chosen}")
     ax.set_xlabel("number of clusters k")
     ax.set_ylabel("mean silhouette (cosine)")
-    ax.set_title("Choosing k: silhouette of k-means solutions")
-    ax.legend()
+    ax.set_ylim(0, max(0.1, float(scores[["silhouette", "null_max"]].max().max()) * 1.15))
+    ax.set_title("Silhouette against a no-structure baseline", fontsize=10)
+    ax.legend(fontsize=7, loc="upper left")
+    ax2.bar(scores["k"], scores["seed_ari"], color="0.55")
+    ax2.set_ylim(0, 1)
+    ax2.set_xlabel("number of clusters k")
+    ax2.set_ylabel("mean ARI with other seeds")
+    ax2.set_title("Same partition with another seed?", fontsize=10)
+    ax2.grid(axis="x", visible=False)
+    fig.tight_layout()
     return fig
 
 
-def share_chart(shares: pd.DataFrame, labels: dict[int, str], apart: set[int]):
-    """Stacked bars: each year's paragraphs split by cluster. Years in `apart` (events outside the
-    compared series) stand to the right, after a gap."""
-    years = [y for y in shares.index if y not in apart] + [y for y in shares.index if y in apart]
-    x = [i + (0.6 if y in apart else 0) for i, y in enumerate(years)]
-    colors = cluster_colors(len(shares.columns))
-    fig, ax = plt.subplots(figsize=(8.5, 4.4))
-    bottom = np.zeros(len(years))
-    for color, c in zip(colors, shares.columns):
-        vals = shares.loc[years, c].to_numpy()
-        ax.bar(x, vals, bottom=bottom, color=color, edgecolor="white", linewidth=0.5, label=labels[c])
-        bottom += vals
-    ycol = year_colors(years)
-    ax.set_xticks(x, [f"{y}\n(other event)" if y in apart else str(y) for y in years])
-    for tick, y in zip(ax.get_xticklabels(), years):
-        tick.set_color(ycol[y])
-    ax.set_ylabel("share of the year's paragraphs")
-    ax.set_ylim(0, 1)
-    ax.grid(axis="x", visible=False)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, title="cluster: top terms", title_fontsize=8)
-    ax.set_title("Themes (paragraph clusters) by event year")
+def share_chart(long: pd.DataFrame):
+    """Horizontal stacked bars, one per group (in the table's order, top to bottom): the share of
+    its paragraphs in each stable cluster and in one grey "unstable / mixed" band, with n."""
+    groups = list(dict.fromkeys(long["group"]))
+    themes = list(dict.fromkeys(long["theme"]))
+    colors = dict(zip([t for t in themes if t != UNSTABLE], CLUSTER_COLORS)) | {UNSTABLE: UNSTABLE_COLOR}
+    fig, ax = plt.subplots(figsize=(8.5, 1.2 + 0.42 * len(groups)))
+    y = np.arange(len(groups))[::-1]
+    left = np.zeros(len(groups))
+    table = long.pivot(index="group", columns="theme", values="share").reindex(index=groups, columns=themes)
+    for theme in themes:
+        vals = table[theme].to_numpy()
+        ax.barh(y, vals, left=left, color=colors[theme], edgecolor="white", linewidth=0.6, label=theme)
+        left += vals
+    n = long.drop_duplicates("group").set_index("group")["n"]
+    for yi, g in zip(y, groups):
+        ax.text(1.01, yi, f"n = {n[g]}", va="center", fontsize=8)
+    ax.set_yticks(y, groups)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of the group's paragraphs")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.1, 1.0), fontsize=7, title="cluster (label)", title_fontsize=8)
+    ax.set_title("Paragraph clusters by group: stable clusters only, the rest as one band")
     return fig
 
 
-def map_chart(xy: np.ndarray, labels: np.ndarray, years, names: dict[int, str]):
-    """Paragraphs on the first two SVD axes: colour = cluster, marker = event year."""
+def map_chart(xy: np.ndarray, explained: np.ndarray, labels: np.ndarray, years, names: dict[int, str],
+              stable: set[int]):
+    """Paragraphs on the first two SVD axes (their share of the variance on the axis labels):
+    colour = cluster (never a year colour), marker = event year."""
     colors = cluster_colors(int(labels.max()) + 1)
     years = np.asarray(years)
     uniq = sorted(set(years))
@@ -67,23 +92,26 @@ def map_chart(xy: np.ndarray, labels: np.ndarray, years, names: dict[int, str]):
             if m.any():
                 ax.scatter(xy[m, 0], xy[m, 1], color=colors[c], marker=MARKERS[yi % len(MARKERS)], s=45,
                            edgecolor="0.2", linewidth=0.4)
-    handles = [plt.Line2D([], [], color=colors[c], marker="o", linestyle="none", label=names[c]) for c in sorted(set(labels))]
+    handles = [plt.Line2D([], [], color=colors[c], marker="o", linestyle="none",
+                          label=f"{names[c]} ({'stable' if c in stable else 'unstable'})") for c in sorted(set(labels))]
     handles += [plt.Line2D([], [], color="0.3", marker=MARKERS[i % len(MARKERS)], linestyle="none", label=str(y))
                 for i, y in enumerate(uniq)]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
-    ax.set_xlabel("SVD axis 1")
-    ax.set_ylabel("SVD axis 2")
-    ax.set_title("Paragraphs mapped by TruncatedSVD (colour: cluster, marker: year)")
+    ax.set_xlabel(f"SVD axis 1 ({explained[0]:.1%} of the variance)")
+    ax.set_ylabel(f"SVD axis 2 ({explained[1]:.1%} of the variance)")
+    ax.set_title("Paragraphs on the first two SVD axes (colour: cluster, marker: year)")
     return fig
 
 
-def dendrogram_chart(link: np.ndarray, names: list[str], years: dict[str, int]):
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    dendrogram(link, labels=names, orientation="right", ax=ax, color_threshold=0, above_threshold_color="0.3")
+def dendrogram_chart(link: np.ndarray, names: list[str], years: dict[str, int], baseline: set[str] = frozenset()):
+    """The document tree; labels in their year's colour, baseline documents marked."""
+    fig, ax = plt.subplots(figsize=(7, 1.6 + 0.4 * len(names)))
+    shown = [f"{n} (baseline)" if n in baseline else n for n in names]
+    dendrogram(link, labels=shown, orientation="right", ax=ax, color_threshold=0, above_threshold_color="0.3")
     ycol = year_colors(years.values())
     for tick in ax.get_yticklabels():
-        tick.set_color(ycol[years[tick.get_text()]])
+        tick.set_color(ycol[years[tick.get_text().removesuffix(" (baseline)")]])
     ax.set_xlabel("cosine distance (average linkage)")
     ax.grid(False)
-    ax.set_title("Documents clustered by their mean LSA vectors")
+    ax.set_title("Documents clustered by their mean TF-IDF vectors")
     return fig

@@ -1,11 +1,14 @@
-"""Paragraph clusters: representation, choice of k, three methods, labels, stability, shares.
+"""Paragraph clusters: representation, choice of k against a null baseline, three methods, labels
+that describe their paragraphs, stability in Hennig's bands, shares by group.
 
-Scale: the TF-IDF matrix stays sparse; k-means (mini-batch on large corpora) and NMF work on it
-directly. What needs dense
-pairwise work is bounded: the silhouette is computed on a fixed-size sample, agglomerative
-clustering runs on the LSA projection (n x a fixed number of dimensions) of at most `max_n`
-paragraphs and assigns the rest to the nearest cluster centre, and the dendrogram is of
-documents, not paragraphs.
+Same results on every CPU: everything that decides a partition (k-means, silhouettes,
+agglomerative clustering, assignment to centres) runs on the sparse TF-IDF matrix with no BLAS
+call, and k-means on one thread (see `_fit_predict`). Only NMF and the 2-D map use BLAS; their
+outputs agree across back-ends far below the precision shown (tests/test_same_on_every_cpu.py).
+
+Scale: the TF-IDF matrix stays sparse; choosing k uses at most `max_rows` paragraphs; the
+silhouette is computed on a fixed-size sample; agglomerative clustering (quadratic in n) runs on
+at most `max_n` paragraphs and assigns the rest to the nearest cluster centre.
 """
 from __future__ import annotations
 
@@ -13,10 +16,12 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.cluster.hierarchy import linkage
-from scipy.spatial.distance import pdist
+from scipy.spatial.distance import squareform
 from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.decomposition import NMF, TruncatedSVD
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.metrics.pairwise import cosine_distances
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
@@ -25,28 +30,31 @@ from .themes import class_tfidf_top
 
 
 class Representation:
-    """TF-IDF rows (sparse, L2-normalised) of the paragraphs, and their LSA projection.
+    """TF-IDF rows (sparse, L2-normalised) of the paragraphs: the only representation clustered.
 
     A paragraph with no term of the vocabulary ("Thank you.") has no direction to cluster by: it
     is set aside in `empty` (and counted by the notebook), and `paras` holds the others.
+    `project(texts)` gives other paragraphs (a baseline event) rows in the same vocabulary and idf.
     """
 
-    def __init__(self, paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, lsa_dims: int = 100,
-                 seed: int = 0, matrix: TermMatrix | None = None):
+    def __init__(self, paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, matrix: TermMatrix | None = None):
         paras = paras.reset_index(drop=True)
         matrix = matrix or TermMatrix(paras["text"], policy)
+        self._idf = TfidfTransformer().fit(matrix.counts)
         has_terms = np.diff(matrix.tfidf.indptr) > 0
         self.paras, self.empty = paras[has_terms].reset_index(drop=True), paras[~has_terms].reset_index(drop=True)
         self.X, self.terms = matrix.tfidf[np.flatnonzero(has_terms)], matrix.terms
         self.counts = matrix.counts[np.flatnonzero(has_terms)]
-        dims = max(1, min(lsa_dims, self.X.shape[0] - 1, self.X.shape[1] - 1))
-        self.svd = TruncatedSVD(dims, random_state=seed)
-        self.Z = normalize(self.svd.fit_transform(self.X))  # n x dims, dense but narrow
         self.policy = policy
 
     @property
     def sparsity(self) -> float:
         return 1 - self.X.nnz / (self.X.shape[0] * self.X.shape[1])
+
+    def project(self, texts) -> sparse.csr_matrix:
+        """TF-IDF rows of other texts in this vocabulary, with this corpus's idf (rows may be empty)."""
+        counts = TermMatrix(texts, self.policy, vocabulary={t: i for i, t in enumerate(self.terms)}).counts
+        return self._idf.transform(counts).tocsr()
 
 
 # Above this many rows, mini-batch k-means: the same objective on batches of rows, linear in n.
@@ -87,32 +95,107 @@ def kmeans_labels(X, k: int, seed: int = 0) -> np.ndarray:
     return _fit_predict(_kmeans(k, seed, X.shape[0]), X)
 
 
-def choose_k(X, ks, seed: int = 0, sample_size: int = 2000) -> pd.DataFrame:
-    """Silhouette (cosine distance) of the k-means solution for each k, on at most `sample_size`
-    rows; sorted by k, with the rank of each k (1 = best)."""
+def shuffled_counts(counts, seed: int) -> sparse.csr_matrix:
+    """The term occurrences of all paragraphs shuffled between them: each paragraph keeps its
+    length and each term its frequency; which terms occur together is all that is lost."""
+    counts = _as_sparse(counts)
+    rows = np.repeat(np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr)), counts.data)
+    terms = np.random.default_rng(seed).permutation(np.repeat(counts.indices, counts.data))
+    shuffled = sparse.csr_matrix((np.ones(len(rows)), (rows, terms)), shape=counts.shape)
+    shuffled.sum_duplicates()
+    return shuffled
+
+
+def permuted(counts, seed: int) -> sparse.csr_matrix:
+    """The null baseline's matrix: TF-IDF (L2 rows, as for the real paragraphs) of shuffled counts."""
+    return TfidfTransformer().fit_transform(shuffled_counts(counts, seed)).tocsr()
+
+
+def _silhouette(X, labels, seed: int, sample_size: int) -> float:
     n = X.shape[0]
+    return float(silhouette_score(X, labels, metric="cosine", sample_size=min(n, sample_size), random_state=seed))
+
+
+# A k beats the baseline when its silhouette is more than this many standard deviations of the
+# shuffled copies above their mean. "Above every copy" would pass by chance about once in
+# n_null + 1 tries at each k, and several k are tried.
+BEATS_SD = 3
+
+
+def choose_k(rep: Representation, ks, seed: int = 0, n_null: int = 10, n_seeds: int = 5, sample_size: int = 2000,
+             max_rows: int = 2000) -> pd.DataFrame:
+    """For each k: the mean silhouette (cosine) of the k-means solution; the same on `n_null`
+    copies of the paragraphs with their term occurrences shuffled between them (mean, sd, max:
+    what the silhouette is with no structure, since it rises with k even then); the excess over
+    that baseline; whether it beats it (more than BEATS_SD sd above its mean); and the agreement
+    (mean ARI) of the solution with those of `n_seeds` other random seeds. On more than
+    `max_rows` paragraphs, a fixed random sample of them is used."""
+    X, counts = rep.X, rep.counts
+    if X.shape[0] > max_rows:
+        rows = np.sort(np.random.default_rng(seed).choice(X.shape[0], max_rows, replace=False))
+        X, counts = X[rows], counts[rows]
+    n = X.shape[0]
+    nulls = [permuted(counts, seed + 1000 + i) for i in range(n_null)]
     rows = []
     for k in ks:
         if not 2 <= k < n:
             continue
         labels = kmeans_labels(X, k, seed)
-        s = silhouette_score(X, labels, metric="cosine", sample_size=min(n, sample_size), random_state=seed)
-        rows.append({"k": k, "silhouette": s, "smallest_cluster": int(np.bincount(labels).min())})
-    out = pd.DataFrame(rows)
-    out["rank"] = out["silhouette"].rank(ascending=False, method="first").astype(int)
+        null = [_silhouette(P, kmeans_labels(P, k, seed), seed, sample_size) for P in nulls]
+        ari = [adjusted_rand_score(labels, kmeans_labels(X, k, s)) for s in range(seed + 1, seed + 1 + n_seeds)]
+        rows.append({"k": k, "silhouette": _silhouette(X, labels, seed, sample_size),
+                     "null_mean": np.mean(null) if null else np.nan, "null_sd": np.std(null) if null else np.nan,
+                     "null_max": np.max(null) if null else np.nan, "seed_ari": np.mean(ari) if ari else np.nan,
+                     "smallest_cluster": int(np.bincount(labels).min())})
+    out = pd.DataFrame(rows, columns=["k", "silhouette", "null_mean", "null_sd", "null_max", "seed_ari",
+                                      "smallest_cluster"])
+    out["excess"] = out["silhouette"] - out["null_mean"]
+    out["beats_null"] = out["excess"] > BEATS_SD * out["null_sd"]
     return out
 
 
-def agglomerative_labels(Z: np.ndarray, k: int, max_n: int = 2000, seed: int = 0) -> np.ndarray:
-    """Agglomerative clustering (cosine distance, average linkage) of the LSA rows; beyond `max_n`
-    rows, of a random sample, with every other row given the cluster of the nearest centre."""
-    n = Z.shape[0]
+def pick_k(scores: pd.DataFrame, min_size: int = 3) -> tuple[int | None, str]:
+    """Our rule (stated, not a standard): among the k whose silhouette beats the baseline and whose smallest cluster has at least `min_size` paragraphs (a "theme" of one or two
+    paragraphs is that paragraph's vocabulary, and such near-singletons inflate the silhouette),
+    the one with the largest excess over the baseline; the smaller k on a tie at 3 decimals.
+    Returns (k, a note): (None, why) when no k qualifies, and a warning when the chosen k is at an
+    edge of the range tried (a k outside it might score higher)."""
+    lo, hi = int(scores["k"].min()), int(scores["k"].max())
+    ok = scores[scores["beats_null"] & (scores["smallest_cluster"] >= min_size)]
+    if ok.empty:
+        return None, (f"no k from {lo} to {hi} has a silhouette more than {BEATS_SD} sd above the shuffled copies "
+                      f"with clusters of at least {min_size} paragraphs: no cluster structure beyond chance to read as themes")
+    best = ok.assign(e=ok["excess"].round(3)).sort_values(["e", "k"], ascending=[False, True]).iloc[0]
+    k = int(best["k"])
+    note = f"k = {k}: the largest excess over the shuffled baseline among the {len(ok)} k that qualify"
+    if k in (lo, hi):
+        note += (f"; warning: k = {k} is at the {'upper' if k == hi else 'lower'} edge of the range tried "
+                 f"({lo}-{hi}), so a k outside it might score higher")
+    return k, note
+
+
+def agglomerative_labels(X, k: int, max_n: int = 2000, seed: int = 0) -> np.ndarray:
+    """Agglomerative clustering (cosine distance, average linkage) of the TF-IDF rows; beyond
+    `max_n` rows, of a random sample, with every other row given the cluster of the nearest centre."""
+    X = _as_sparse(X)
+    n = X.shape[0]
     idx = np.arange(n) if n <= max_n else np.sort(np.random.default_rng(seed).choice(n, max_n, replace=False))
-    sample_labels = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(Z[idx])
+    D = cosine_distances(X[idx])  # sparse x sparse product: no BLAS
+    sample_labels = AgglomerativeClustering(n_clusters=k, metric="precomputed", linkage="average").fit_predict(D)
     if len(idx) == n:
         return sample_labels
-    centres = normalize(np.vstack([Z[idx][sample_labels == c].mean(axis=0) for c in range(k)]))
-    return np.asarray((Z @ centres.T).argmax(axis=1)).ravel()
+    return nearest_centre(X[idx], sample_labels, X)
+
+
+def nearest_centre(X, labels: np.ndarray, Y) -> np.ndarray:
+    """For each row of Y, the cluster (of X's `labels`) whose normalised mean row is closest by
+    cosine; -1 for a row with no term. Sparse products only (the same on every CPU)."""
+    groups = np.unique(labels)
+    ind = sparse.csr_matrix((np.ones(len(labels)), (np.searchsorted(groups, labels), np.arange(len(labels)))))
+    centres = normalize(ind @ _as_sparse(X))
+    sims = (_as_sparse(Y) @ centres.T).toarray()
+    out = groups[sims.argmax(axis=1)]
+    return np.where(sims.max(axis=1) > 0, out, -1)
 
 
 def nmf_topics(X, k: int, terms, seed: int = 0, n_terms: int = 6) -> tuple[np.ndarray, pd.DataFrame]:
@@ -130,21 +213,46 @@ def agreement(solutions: dict[str, np.ndarray]) -> pd.DataFrame:
                         index=names, columns=names).round(3)
 
 
-def describe_clusters(rep: Representation, labels: np.ndarray, n_terms: int = 6) -> pd.DataFrame:
-    """Per cluster: size, its most characteristic terms (class-based TF-IDF over the clusters),
-    and its most central paragraph (highest cosine to the cluster's mean vector), with source."""
-    terms = class_tfidf_top(rep.counts, labels, rep.terms, n_terms)
+def describe_clusters(rep: Representation, labels: np.ndarray, n_terms: int = 3,
+                      min_coverage: float = 0.5) -> pd.DataFrame:
+    """Per cluster: size, its documents, its label and its most central paragraph.
+
+    The label is made of the cluster's most characteristic terms (class-based TF-IDF over the
+    clusters) that occur in at least `min_coverage` of its paragraphs, each shown with that
+    coverage ("reform 5/8"): a term used heavily in one paragraph cannot name the cluster. A
+    cluster with no such term is labelled as such. The central paragraph has the highest cosine
+    to the cluster's mean vector."""
+    ranked = class_tfidf_top(rep.counts, labels, rep.terms, len(rep.terms))
+    present = rep.counts > 0
     rows = []
     for c in sorted(np.unique(labels)):
         members = np.flatnonzero(labels == c)
+        covered = np.asarray(present[members].sum(axis=0)).ravel()
+        col = {t: i for i, t in enumerate(rep.terms)}
+        picked = [(t, int(covered[col[t]])) for t in ranked.loc[ranked["group"] == c, "term"]
+                  if covered[col[t]] >= min_coverage * len(members)][:n_terms]
         centre = normalize(np.asarray(rep.X[members].mean(axis=0)))
         central = members[int(np.argmax(rep.X[members] @ centre.ravel()))]
         p = rep.paras.iloc[central]
+        docs = rep.paras.iloc[members]["doc_id"].value_counts(sort=False).sort_index()
+        docs = docs.sort_values(ascending=False, kind="stable")
         rows.append({"cluster": int(c), "paragraphs": len(members),
-                     "terms": ", ".join(terms.loc[terms["group"] == c, "term"]),
-                     "central_doc": p["doc_id"], "central_year": int(p["event_year"]), "central_para": int(p["para"]),
-                     "central_text": p["text"]})
+                     "label": ", ".join(t for t, _ in picked) or "(no term in half its paragraphs)",
+                     "coverage": ", ".join(f"{t} {m}/{len(members)}" for t, m in picked),
+                     "documents": ", ".join(f"{d} ({m})" for d, m in docs.items()), "n_documents": len(docs),
+                     "central_doc": p["doc_id"], "central_para": int(p["para"]), "central_text": p["text"]})
     return pd.DataFrame(rows)
+
+
+# Hennig (2007, "Cluster-wise assessment of cluster stability"; fpc::clusterboot): mean Jaccard
+# <= 0.5 "dissolved"; 0.6-0.75 "patterns", but which points belong to them is doubtful; >= 0.75
+# valid, stable; >= 0.85 highly stable. He names no band for 0.5-0.6: "weak" is our word.
+HENNIG_BANDS = [(0.5, "dissolved"), (0.6, "weak"), (0.75, "pattern"), (0.85, "stable"), (np.inf, "highly stable")]
+STABLE_FROM = 0.75
+
+
+def hennig_band(jaccard: float) -> str:
+    return next(name for upper, name in HENNIG_BANDS if jaccard < upper)
 
 
 def stability(rep: Representation, k: int, reference: np.ndarray, n_seeds: int = 20, n_boot: int = 20,
@@ -152,8 +260,8 @@ def stability(rep: Representation, k: int, reference: np.ndarray, n_seeds: int =
     """How much the k-means solution depends on chance. Two perturbations: other random seeds
     (same data), and bootstrap resamples of the paragraphs (fit on the resample, predict all).
     Returns per run the ARI against `reference`, and per reference cluster the Jaccard overlap
-    with its best-matching cluster in each run, as mean and std (Hennig's clusterwise stability:
-    below 0.6 a cluster is not reliably found)."""
+    with its best-matching cluster in each run (mean, std), its Hennig band and whether it is
+    stable (mean Jaccard >= STABLE_FROM)."""
     rng = np.random.default_rng(seed)
     runs, jaccards = [], {c: [] for c in np.unique(reference)}
     n, X = rep.X.shape[0], rep.X
@@ -168,8 +276,37 @@ def stability(rep: Representation, k: int, reference: np.ndarray, n_seeds: int =
             jaccards[c].append(best)
     per_cluster = pd.DataFrame([{"cluster": int(c), "jaccard_mean": np.mean(v), "jaccard_std": np.std(v)}
                                 for c, v in jaccards.items()])
-    per_cluster["stable"] = per_cluster["jaccard_mean"] >= 0.6
+    per_cluster["band"] = per_cluster["jaccard_mean"].map(hennig_band)
+    per_cluster["stable"] = per_cluster["jaccard_mean"] >= STABLE_FROM
     return pd.DataFrame(runs), per_cluster
+
+
+UNSTABLE = "unstable / mixed"
+
+
+def shares(groups, labels: np.ndarray, names: dict[int, str], stable: set[int]) -> pd.DataFrame:
+    """Long table: for each group (an event year, a baseline...), in sorted order, the paragraphs
+    and share in each stable cluster and in one UNSTABLE band for the rest (a paragraph of no
+    cluster, -1, included), with n."""
+    groups, labels = pd.Series(list(groups), name="group"), np.asarray(labels)
+    theme = pd.Series([names[c] if c in stable else UNSTABLE for c in labels], name="theme")
+    order = [names[c] for c in sorted(stable)] + [UNSTABLE]
+    table = pd.crosstab(groups, theme).reindex(index=sorted(set(groups)), columns=order, fill_value=0)
+    out = table.reset_index().melt(id_vars="group", var_name="theme", value_name="paragraphs")
+    out["n"] = out["group"].map(table.sum(axis=1))
+    out["share"] = out["paragraphs"] / out["n"]
+    return out
+
+
+def assignment_table(paras: pd.DataFrame, labels: np.ndarray, names: dict[int, str], stable: set[int],
+                     role: str) -> pd.DataFrame:
+    """One row per paragraph: doc_id, para, event_year, cluster, label, stable, role (clustered, or
+    a baseline assigned to its nearest centre; cluster -1 when it has no term of the vocabulary)."""
+    labels = np.asarray(labels)
+    return pd.DataFrame({"doc_id": paras["doc_id"].to_numpy(), "para": paras["para"].to_numpy(),
+                         "event_year": paras["event_year"].to_numpy(), "cluster": labels,
+                         "label": [names.get(c, "(no term of the vocabulary)") for c in labels],
+                         "stable": [c in stable for c in labels], "role": role})
 
 
 def shares_by_year(paras: pd.DataFrame, labels: np.ndarray, by: str = "event_year") -> pd.DataFrame:
@@ -180,15 +317,19 @@ def shares_by_year(paras: pd.DataFrame, labels: np.ndarray, by: str = "event_yea
     return table
 
 
-def map_2d(rep: Representation, seed: int = 0) -> np.ndarray:
-    """A 2-D projection of the paragraphs (TruncatedSVD of the TF-IDF matrix) for a scatter map."""
-    return TruncatedSVD(2, random_state=seed).fit_transform(rep.X)
+def map_2d(rep: Representation, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A 2-D projection of the paragraphs (TruncatedSVD of the TF-IDF matrix) for a scatter map,
+    and the share of the matrix's variance each axis explains (shown on the axes: it is small)."""
+    svd = TruncatedSVD(2, random_state=seed)
+    return svd.fit_transform(rep.X), svd.explained_variance_ratio_
 
 
 def document_linkage(rep: Representation) -> tuple[np.ndarray, list[str]]:
-    """Average-linkage tree of the documents, on cosine distance between their mean LSA vectors."""
+    """Average-linkage tree of the documents, on cosine distance between their normalised mean
+    TF-IDF vectors (sparse products: the same on every CPU)."""
     docs = rep.paras["doc_id"].to_numpy()
     names = sorted(set(docs))
-    ind = sparse.csr_matrix((np.ones(len(docs)), ([names.index(d) for d in docs], np.arange(len(docs)))))
-    centres = normalize(np.asarray(ind @ rep.Z))
-    return linkage(pdist(centres, metric="cosine"), method="average"), names
+    ind = sparse.csr_matrix((np.ones(len(docs)), (np.searchsorted(names, docs), np.arange(len(docs)))))
+    D = cosine_distances(normalize(ind @ rep.X))
+    np.fill_diagonal(D, 0)
+    return linkage(squareform(D, checks=False), method="average"), names

@@ -32,6 +32,15 @@ def select_paragraphs(paras: pd.DataFrame, series: str | None = WIC_SERIES,
     return paras[keep].reset_index(drop=True)
 
 
+def baseline_paragraphs(paras: pd.DataFrame, series: str | None = WIC_SERIES) -> pd.DataFrame:
+    """The paragraphs outside the compared `series` (another conference: a baseline), without
+    flagged duplicates; empty when the corpus has no such series or `series` is None."""
+    if series is None or not (paras["series"] == series).any():
+        return paras.iloc[:0].reset_index(drop=True)
+    rest = select_paragraphs(paras, series=None)
+    return rest[rest["series"] != series].reset_index(drop=True)
+
+
 def _group_indicator(labels) -> tuple[sparse.csr_matrix, np.ndarray]:
     """A sparse groups x rows 0/1 matrix and the sorted group labels."""
     labels = np.asarray(labels)

@@ -28,7 +28,7 @@ def synthetic(n_per_topic=15, seed=1, years=(2015, 2016, 2021)):
 
 @pytest.fixture(scope="module")
 def rep():
-    return clusters.Representation(synthetic(), lsa_dims=20)
+    return clusters.Representation(synthetic())
 
 
 def test_kmeans_recovers_planted_groups(rep):
@@ -37,12 +37,12 @@ def test_kmeans_recovers_planted_groups(rep):
 
 
 def test_agglomerative_recovers_planted_groups(rep):
-    labels = clusters.agglomerative_labels(rep.Z, 3)
+    labels = clusters.agglomerative_labels(rep.X, 3)
     assert adjusted_rand_score(rep.paras["topic"], labels) >= 0.9
 
 
 def test_agglomerative_on_a_sample_assigns_every_row(rep):
-    labels = clusters.agglomerative_labels(rep.Z, 3, max_n=20, seed=0)
+    labels = clusters.agglomerative_labels(rep.X, 3, max_n=20, seed=0)
     assert len(labels) == len(rep.paras) and adjusted_rand_score(rep.paras["topic"], labels) >= 0.9
 
 
@@ -51,15 +51,18 @@ def test_nmf_recovers_planted_groups(rep):
     assert adjusted_rand_score(rep.paras["topic"], labels) >= 0.9 and len(topics) == 3
 
 
-def test_silhouette_picks_the_planted_k(rep):
-    scores = clusters.choose_k(rep.X, range(2, 7))
-    assert int(scores.loc[scores["rank"] == 1, "k"].iloc[0]) == 3
+def test_silhouette_against_the_baseline_picks_the_planted_k(rep):
+    scores = clusters.choose_k(rep, range(2, 7))
+    k, note = clusters.pick_k(scores)
+    assert k == 3 and "warning" not in note
+    assert scores["beats_null"].all() and (scores["silhouette"] > scores["null_max"]).all()
+    assert scores.set_index("k").loc[3, "seed_ari"] == 1.0
 
 
 def test_same_seed_same_labels(rep):
     assert np.array_equal(clusters.kmeans_labels(rep.X, 3, 7), clusters.kmeans_labels(rep.X, 3, 7))
-    again = clusters.Representation(synthetic(), lsa_dims=20)
-    assert np.array_equal(clusters.agglomerative_labels(rep.Z, 3), clusters.agglomerative_labels(again.Z, 3))
+    again = clusters.Representation(synthetic())
+    assert np.array_equal(clusters.agglomerative_labels(rep.X, 3), clusters.agglomerative_labels(again.X, 3))
 
 
 def test_stability_high_on_clear_groups(rep):
@@ -75,12 +78,12 @@ def test_describe_clusters_labels_and_central_paragraph(rep):
     assert described["paragraphs"].sum() == len(rep.paras)
     for r in described.itertuples():
         topic = rep.paras.loc[labels == r.cluster, "topic"].mode()[0]
-        assert r.terms.split(", ")[0] in TOPICS[topic]
+        assert r.label.split(", ")[0] in TOPICS[topic]
 
 
 def test_new_event_year_appears_in_shares():
     paras = synthetic(years=(2015, 2016, 2021, 2024))
-    rep = clusters.Representation(paras, lsa_dims=20)
+    rep = clusters.Representation(paras)
     shares = clusters.shares_by_year(paras, clusters.kmeans_labels(rep.X, 3, 0))
     assert list(shares.index) == [2015, 2016, 2021, 2024]
     assert np.allclose(shares.sum(axis=1), 1)
@@ -95,13 +98,108 @@ def test_document_tree_joins_documents_of_a_topic_first(rep):
 
 def test_representation_stays_sparse(rep):
     from scipy import sparse
-    assert sparse.issparse(rep.X) and rep.Z.shape[1] <= 20
+    assert sparse.issparse(rep.X) and sparse.issparse(rep.project(["robot factory sovereignty"]))
 
 
 def test_paragraphs_without_terms_are_set_aside_not_lost():
     paras = pd.concat([synthetic(), pd.DataFrame([{"doc_id": "d9", "event_year": 2015, "para": 0, "speaker": "",
                                                    "text": "Thank you.", "topic": -1}])], ignore_index=True)
-    rep = clusters.Representation(paras, lsa_dims=20)
+    rep = clusters.Representation(paras)
     assert rep.empty["text"].tolist() == ["Thank you."]
     assert len(rep.paras) + len(rep.empty) == len(paras) and rep.X.shape[0] == len(rep.paras)
-    assert len(clusters.agglomerative_labels(rep.Z, 3)) == len(rep.paras)
+    assert len(clusters.agglomerative_labels(rep.X, 3)) == len(rep.paras)
+
+
+def test_shuffled_copy_keeps_lengths_and_frequencies_but_not_the_company(rep):
+    S = clusters.shuffled_counts(rep.counts, seed=1)
+    assert S.shape == rep.counts.shape
+    assert (np.asarray(S.sum(axis=1)) == np.asarray(rep.counts.sum(axis=1))).all()  # paragraph lengths
+    assert (np.asarray(S.sum(axis=0)) == np.asarray(rep.counts.sum(axis=0))).all()  # term frequencies
+    assert (S != rep.counts).nnz > 0
+    P = clusters.permuted(rep.counts, seed=1)
+    assert np.allclose(np.asarray(P.multiply(P).sum(axis=1)).ravel(), 1)
+
+
+def test_no_structure_gives_no_k():
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(60)]
+    paras = pd.DataFrame({"doc_id": "d", "event_year": 2015, "para": range(45), "speaker": "",
+                          "text": [" ".join(rng.choice(words, 12)) for _ in range(45)]})
+    scores = clusters.choose_k(clusters.Representation(paras), range(2, 7))
+    k, note = clusters.pick_k(scores)
+    assert k is None and "no cluster structure beyond chance" in note
+
+
+def test_edge_of_the_range_is_flagged():
+    scores = pd.DataFrame({"k": [2, 3, 4], "silhouette": [0.1, 0.2, 0.3], "null_mean": 0.05, "null_max": 0.08,
+                           "smallest_cluster": 5, "beats_null": True})
+    scores["excess"] = scores["silhouette"] - scores["null_mean"]
+    k, note = clusters.pick_k(scores)
+    assert k == 4 and "upper edge" in note
+    k, note = clusters.pick_k(scores.assign(smallest_cluster=[5, 5, 1]))  # k = 4 has a near-singleton
+    assert k == 3 and "warning" not in note
+
+
+def test_label_terms_cover_half_the_cluster():
+    paras = pd.DataFrame({"doc_id": "d", "event_year": 2015, "para": range(6), "speaker": "",
+                          "text": ["reform reform reform reform reform governance", "governance data", "governance data",
+                                   "robot factory robot", "robot factory line", "robot line"]})
+    rep = clusters.Representation(paras, clusters.TextPolicy(ngram_range=(1, 1), min_df=1))
+    described = clusters.describe_clusters(rep, np.array([0, 0, 0, 1, 1, 1]))
+    first = described.iloc[0]
+    assert "reform" not in first["label"]  # heavy in one paragraph of three
+    assert first["label"].startswith("governance") and "governance 3/3" in first["coverage"]
+    assert described.iloc[1]["coverage"].startswith("robot 3/3")
+
+
+@pytest.mark.parametrize("jaccard, band", [(0.3, "dissolved"), (0.55, "weak"), (0.7, "pattern"), (0.8, "stable"),
+                                           (0.9, "highly stable")])
+def test_hennig_bands(jaccard, band):
+    assert clusters.hennig_band(jaccard) == band
+
+
+def test_shares_keep_stable_clusters_and_one_band_with_n():
+    long = clusters.shares(["2015"] * 3 + ["2018 (baseline)"] * 2, np.array([0, 1, 1, 1, -1]),
+                           {0: "0: a", 1: "1: b"}, stable={1})
+    assert set(long["theme"]) == {"1: b", clusters.UNSTABLE}
+    row = long.set_index(["group", "theme"])
+    assert row.loc[("2015", "1: b"), "paragraphs"] == 2 and row.loc[("2015", "1: b"), "n"] == 3
+    assert row.loc[("2018 (baseline)", clusters.UNSTABLE), "share"] == 0.5
+
+
+def test_baseline_paragraphs_go_to_the_nearest_centre(rep):
+    labels = clusters.kmeans_labels(rep.X, 3, 0)
+    topic_of = {c: rep.paras.loc[labels == c, "topic"].mode()[0] for c in range(3)}
+    new = rep.project([" ".join(TOPICS[2][:6]), " ".join(TOPICS[0][:6]), "unknown words only"])
+    got = clusters.nearest_centre(rep.X, labels, new)
+    assert topic_of[got[0]] == 2 and topic_of[got[1]] == 0 and got[2] == -1
+
+
+def test_cluster_colours_never_look_like_a_year():
+    from matplotlib.colors import to_rgb
+
+    from helpers.cluster_charts import CLUSTER_COLORS, UNSTABLE_COLOR
+    from helpers.plotting import OKABE_ITO, year_colors
+
+    years = list(year_colors(range(2010, 2030)).values()) + list(OKABE_ITO)
+    for c in CLUSTER_COLORS + [UNSTABLE_COLOR]:
+        nearest = min(np.abs(np.subtract(to_rgb(c), to_rgb(y))).sum() for y in years)
+        assert nearest >= 0.2, c
+
+
+def test_labels_in_the_committed_clusters_table_cover_half_their_paragraphs():
+    """figures/03-clusters.csv: every term of a clustered paragraph's label occurs in at least half
+    of its cluster's paragraphs (checked against the texts with the text policy)."""
+    from helpers.corpus import load_corpus, split_paragraphs
+    from helpers.paths import PROJECT_ROOT
+    from helpers.text import analyze
+
+    table = pd.read_csv(PROJECT_ROOT / "figures" / "03-clusters.csv")
+    table = table[table["role"] == "clustered"]
+    paras = split_paragraphs(load_corpus(PROJECT_ROOT / "corpus")).set_index(["doc_id", "para"])
+    assert len(table) > 0
+    for (cluster, label), part in table.groupby(["cluster", "label"]):
+        terms = label.split(": ", 1)[1].split(", ")
+        texts = [set(analyze(paras.loc[(d, p), "text"])) for d, p in zip(part["doc_id"], part["para"])]
+        for term in terms:
+            assert sum(term in t for t in texts) >= len(texts) / 2, (cluster, term)
