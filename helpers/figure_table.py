@@ -80,13 +80,14 @@ def _category(unit: str, local: str, sentence: str) -> str:
     return "industry" if _ECONOMY.search(sentence) or _ECONOMY.search(unit) else "other"
 
 
-COLUMNS = ["doc_id", "event", "event_year", "value", "unit", "qualifier", "category", "status", "period",
+COLUMNS = ["doc_id", "title", "source", "published", "event", "event_year", "value", "unit", "qualifier", "category", "status", "period",
            "of_figure", "phrase", "context", "quote", "start", "end", "mention"]
 _CHAIN_LINK = re.compile(r"\s*(from|of|in|across)\s*")
 
 
 def figures_table(docs: pd.DataFrame) -> pd.DataFrame:
-    """One row per figure in the corpus: doc_id, event, event_year, value, unit, qualifier,
+    """One row per figure in the corpus: doc_id, title, source, published (of its document, for
+    citing), event, event_year, value, unit, qualifier,
     category (conference scale / industry / investment / growth / duration / other), status
     (stated / projected), period (the year it refers to, when the text says), of_figure (the
     figure a chained one describes: "110 media outlets" of "730 journalists"), phrase (between
@@ -104,7 +105,8 @@ def figures_table(docs: pd.DataFrame) -> pd.DataFrame:
             # "730 journalists from 110 media outlets of 14 countries": later links of a chain
             # describe the first figure, not the event
             chained = i > 0 and _CHAIN_LINK.fullmatch(text, rows[i - 1]["end"], r["start"])
-            r.update(doc_id=doc.id, event=doc.event, event_year=doc.event_year,
+            r.update(doc_id=doc.id, title=doc.title, source=doc.source, published=doc.published.date().isoformat(),
+                     event=doc.event, event_year=doc.event_year,
                      of_figure=rows[i - 1]["mention"] if chained else "",
                      category=_category(r["unit"], local, r["quote"]),
                      status="projected" if FUTURE_MARKERS.search(segment) else "stated",
