@@ -77,6 +77,7 @@ _VAGUE_ADJECTIVES = {"new", "more", "other", "additional", "important", "major",
 _RELATIONAL = {"heads", "leaders", "representatives", "members", "chiefs", "ministers", "delegates",
                "pieces", "kinds", "types", "cases", "copies"}
 FUTURE_MARKERS = re.compile(r"\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:s|ed)?|plans?|planned|"
+                     r"(?:is|are|was|were) (?:set|due|slated|scheduled|poised|going) to|"
                      r"aims?|targets?|projected|is to be|are to be|to reach)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z]*|[A-Za-z]+(?:[-'’.][A-Za-z0-9]+)*|US\$|HK\$|[%$¥€£#]|\S")
 
@@ -187,7 +188,8 @@ def _skip_reason(toks: list[_Tok], i: int) -> str | None:
         return "part of a name or a range (G20, COVID-19, 16-18)"
     if nxt and nxt.text == "-" and nxt.start == tok.end:
         return "compound modifier (a 14-point plan, a 10-year plan)"
-    if before and (before.low in _LABEL_BEFORE or before.text == "#"):
+    if before and (before.low in _LABEL_BEFORE or before.text == "#") \
+            and not (before.low == "top" and i > 1 and toks[i - 2].low in ("to", "will", "would")):  # "to top 50,000"
         return "rank or label (No. 1)"
     if prev and nxt and prev.text in "\"'“‘" and nxt.text in "\"'”’":
         return "quoted name (\"152\")"
