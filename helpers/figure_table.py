@@ -23,7 +23,9 @@ _ECONOMY = re.compile(r"\b(econom\w*|industr\w*|robots?|manufactur\w*|enterprise
 SCALE_MEASURES = [
     ("attendees", r"\b(guests?|people|participants?|attendees?|delegates?|visitors?)\b"),
     ("countries and regions", r"\bcountr"),
-    ("officials", r"\b(officials?|ministers?|state leaders|heads of state)\b"),
+    # heads of state or government and ministerial officials are not one rank: two measures
+    ("state leaders", r"\b(state leaders|heads of (?:state|government)|presidents|prime ministers)\b"),
+    ("ministers and officials", r"\b(officials?|ministers?)\b"),
     ("international organizations", r"organi[sz]ations\b"),
     ("industry leaders and experts", r"\b(experts?|giants|industrial leaders|business leaders)\b"),
     ("media", r"\b(journalists?|reporters?|media outlets?)\b"),
@@ -199,6 +201,16 @@ def figures_table(docs: pd.DataFrame) -> pd.DataFrame:
     table["period"] = table["period"].astype("Int64")
     table["checked"] = ""
     return table
+
+
+_FLOW = re.compile(r"\b(added|adds?|new|annual(?:ly)?|per (?:year|month|day)|a year|each year|every year|yearly|"
+                   r"installed|sold|shipped|produced)\b", re.I)
+
+
+def stock_or_flow(context: str) -> str:
+    """"flow" for a count of additions over time ("10,000 robots will be added", "55,000 new robots
+    added annually"), else "stock" (how many there are: "24,000 robots in use")."""
+    return "flow" if _FLOW.search(context) else "stock"
 
 
 def scale_measure(unit: str) -> str | None:
