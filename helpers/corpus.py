@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import sys
 from functools import partial
@@ -174,10 +175,23 @@ def load_corpus(root=None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+_NOT_METADATA = ("raw_text", "text", "removed")
+
+
 def corpus_hash(docs: pd.DataFrame) -> str:
-    """One sha256 for the corpus: of the documents' ids and file hashes, in id order."""
-    lines = sorted(f"{i}\t{h}" for i, h in zip(docs["id"], docs["sha256"]))
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    """One sha256 for the corpus: of every document's normalised metadata row (all metadata
+    columns as loaded: `published` as an ISO date, `event_year` as an integer, fields stripped,
+    the file's sha256) in id order. The file hashes cover the texts, and the metadata rows cover
+    what the notebooks group and label by, so changing an event_year or a title changes the hash;
+    the order of rows or columns in metadata.csv and stray spaces around fields do not."""
+    def value(v):
+        if isinstance(v, pd.Timestamp):
+            return v.date().isoformat()
+        return v.item() if hasattr(v, "item") else v
+    columns = sorted(c for c in docs.columns if c not in _NOT_METADATA)
+    rows = sorted(json.dumps({c: value(r[c]) for c in columns}, sort_keys=True, ensure_ascii=False)
+                  for r in docs[columns].to_dict("records"))
+    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
 
 
 # --- paragraphs, speakers, sentences ---------------------------------------------------------

@@ -10,6 +10,7 @@ import re
 import pandas as pd
 
 from .quantities import FUTURE_MARKERS, TIME_UNITS, figure_rows
+from .sentences import sentence_spans
 
 CURRENCIES = {"yuan", "US dollars", "euros", "yen", "pounds", "HK dollars", "rupees", "won"}
 _GROWTH = re.compile(r"\b(increas\w*|grow\w*|grew|rise|rose|risen|up|down|fell|fall\w*|declin\w*|"
@@ -22,7 +23,9 @@ _ECONOMY = re.compile(r"\b(econom\w*|industr\w*|robots?|manufactur\w*|enterprise
 SCALE_MEASURES = [
     ("attendees", r"\b(guests?|people|participants?|attendees?|delegates?|visitors?)\b"),
     ("countries and regions", r"\bcountr"),
-    ("officials", r"\b(officials?|ministers?|state leaders|heads of state)\b"),
+    # heads of state or government and ministerial officials are not one rank: two measures
+    ("state leaders", r"\b(state leaders|heads of (?:state|government)|presidents|prime ministers)\b"),
+    ("ministers and officials", r"\b(officials?|ministers?)\b"),
     ("international organizations", r"organi[sz]ations\b"),
     ("industry leaders and experts", r"\b(experts?|giants|industrial leaders|business leaders)\b"),
     ("media", r"\b(journalists?|reporters?|media outlets?)\b"),
@@ -30,9 +33,9 @@ SCALE_MEASURES = [
 ]
 
 
-def _segments(text: str, rows: list[dict]) -> list[tuple[int, int, int, int]]:
-    """For each figure: its segment (the stretch of its clause between the neighbouring figures,
-    where its own verb, tense and time expression are) and its clause (sentence split at ';')."""
+def _segments(text: str, rows: list[dict]) -> list[tuple[int, int]]:
+    """For each figure its segment: the stretch of its clause (sentence split at ';') between the
+    neighbouring figures, where its own verb, tense and time expression are."""
     out = []
     for i, r in enumerate(rows):
         q_start, q_end = r["quote_start"], r["quote_start"] + len(r["quote"])
@@ -41,28 +44,101 @@ def _segments(text: str, rows: list[dict]) -> list[tuple[int, int, int, int]]:
         clause_end = semi if semi != -1 else q_end
         prev_end = rows[i - 1]["end"] if i > 0 else -1
         next_start = rows[i + 1]["start"] if i + 1 < len(rows) else len(text)
-        out.append((max(clause_start, prev_end), min(clause_end, next_start), clause_start, clause_end))
+        out.append((max(clause_start, prev_end), min(clause_end, next_start)))
     return out
 
 
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b(this|next|last) year\b", re.I)
+# A time expression: a year, or "this/next/last year", with the part of the year it names ("the
+# first half of", "the end of", "the first three quarters of", "the first ten months of").
+_TIME = re.compile(r"\b(?:(?:the )?(?P<part>(?:(?:first|second|third|fourth|last) (?:half|quarter|"
+                   r"(?:two|three) quarters|(?:\w+ )?months)|end|beginning|start|middle) of) )?"
+                   r"(?:(?P<year>1[89]\d\d|20\d\d)|(?P<rel>this|next|last) year)\b", re.I)
+# Where a figure's statement ends and another begins inside one clause: "while", "whereas" or
+# ", but" (they join clauses), or an "and"/"but" that opens a new predicate ("rose 5% and are
+# expected to reach", "and it will"). "giants and experts will grace" is not one: after "and"
+# comes a noun, so the list keeps its one verb.
+_NEW_PREDICATE = re.compile(
+    r"(?:,\s*|\s+)(?:while|whereas)\s+|,\s*but\s+|,?\s+(?:and|but)\s+(?:(?:it|they|there|he|she|we|this|which)\s+)?"
+    r"(?=(?:is|are|was|were|will|would|shall|should|could|can|may|might|must|has|have|had|rose|grew|fell|"
+    r"increased|decreased|reached|expects?|expected|plans?|planned|aims?)\b)", re.I)
+# "up 5% from 400", "rose from 500 to 1,200": the figure after "from" is the baseline, a reported value.
+_BASELINE_BEFORE = re.compile(r"\b(?:up|down|rise|rises|rising|rose|risen|increas\w*|grow\w*|grew|climb\w*|"
+                              r"jump\w*|fall\w*|fell|drop\w*|declin\w*)\s+from\s*$", re.I)
 
 
-def _period(before: str, after: str, clause: str, published_year: int):
-    """The year a figure refers to: the time expression nearest before it in its segment, else
-    after it, else anywhere in its clause; "this/next/last year" relative to publication."""
-    def resolve(m):
-        if m.group(1):
-            return int(m.group(1))
-        return published_year + {"this": 0, "next": 1, "last": -1}[m.group(2).lower()]
-    found = list(_YEAR.finditer(before))
-    if found:
-        return resolve(found[-1])
-    for part in (after, clause):
-        m = _YEAR.search(part)
-        if m:
-            return resolve(m)
-    return pd.NA
+def _time(m: re.Match, published_year: int) -> tuple[int, str]:
+    """A time expression's year and how to print it ("first half of 2018")."""
+    year = int(m.group("year")) if m.group("year") else \
+        published_year + {"this": 0, "next": 1, "last": -1}[m.group("rel").lower()]
+    part = (m.group("part") or "").lower()
+    return year, f"{part} {year}".strip()
+
+
+def _statements(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The statements of the sentence text[s:e]: its clauses (split at ';'), each split again where
+    a conjunction opens a new predicate. A list governed by one verb ("Eight state leaders, about
+    50 officials ... will grace the occasion") stays one statement."""
+    cuts = [s]
+    for m in re.finditer(r";", text[s:e]):
+        cuts.append(s + m.end())
+    for m in _NEW_PREDICATE.finditer(text, s, e):
+        cuts.append(m.start())
+    cuts = sorted(set(cuts)) + [e]
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _frame(text: str, s: int, e: int, published_year: int):
+    """A time expression that opens the sentence text[s:e] before its first comma ("In the first
+    half of this year, ..."): it frames what follows in the paragraph. (year, text) or None."""
+    comma = text.find(",", s, e)
+    if comma == -1 or len(text[s:comma].split()) > 10:
+        return None
+    m = _TIME.search(text, s, comma)
+    return _time(m, published_year) if m else None
+
+
+def _resolve(doc, rows: list[dict], segments) -> None:
+    """Status and period of each figure in `rows` (one document), decided per statement:
+    - status: "projected" when its statement has a future marker (will, expected, to be, plans,
+      predicted ...), so every figure of a list governed by "will grace" is projected; a figure that
+      is the baseline of a change ("up from 400") or whose own period lies before the publication
+      year ("5 billion yuan last year") stays "stated";
+    - period: the time expression of the figure's own stretch of text (nearest before it, else
+      after it; one within three words after it comes first), else the one of its statement (nearest before, else after), else the frame set by
+      a sentence of the same paragraph that opens with one ("In the first half of 2018, ..."), as
+      long as that sentence has the same status (a past frame does not date a forecast).
+    `period_scope` says which of these gave the period: figure, statement or paragraph."""
+    text, year0 = doc.text, doc.published.year
+    spans = sentence_spans(text)
+    frames = [(a, f, "projected" if FUTURE_MARKERS.search(text, a, b) else "stated")
+              for a, b in spans if (f := _frame(text, a, b, year0))]
+    for r, (a, b) in zip(rows, segments):
+        q0, q1 = r["quote_start"], r["quote_start"] + len(r["quote"])
+        st0, st1 = next(((x, y) for x, y in _statements(text, q0, q1) if x <= r["start"] < y), (q0, q1))
+        statement = text[st0:st1]
+        status = "projected" if FUTURE_MARKERS.search(statement) else "stated"
+        found, scope = None, ""
+        before = list(_TIME.finditer(text, max(a, st0), r["start"]))
+        after = _TIME.search(text, r["end"], min(b, st1))
+        # "320 in 2023": a time expression right after the figure is its own, before any earlier one
+        attached = after and len(text[r["end"]:after.start()].split()) <= 3 and not re.search(r"[,;]", text[r["end"]:after.start()])
+        if before or after:
+            found, scope = _time(after if attached or not before else before[-1], year0), "figure"
+        else:
+            before = list(_TIME.finditer(text, st0, r["start"]))
+            after = _TIME.search(text, r["end"], st1)
+            if before or after:
+                found, scope = _time(before[-1] if before else after, year0), "statement"
+        if status == "projected" and (_BASELINE_BEFORE.search(text, st0, r["start"])
+                                      or (found and found[0] < year0)):
+            status = "stated"
+        if found is None:
+            paragraph_start = text.rfind("\n\n", 0, q0)
+            framing = [f for x, f, st in frames if paragraph_start < x <= q0 and st == status]
+            if framing:
+                found, scope = framing[-1], "paragraph"
+        r.update(status=status, period=found[0] if found else pd.NA, period_text=found[1] if found else "",
+                 period_scope=scope)
 
 
 def _category(unit: str, local: str, sentence: str) -> str:
@@ -80,15 +156,18 @@ def _category(unit: str, local: str, sentence: str) -> str:
     return "industry" if _ECONOMY.search(sentence) or _ECONOMY.search(unit) else "other"
 
 
-COLUMNS = ["doc_id", "event", "event_year", "value", "unit", "qualifier", "category", "status", "period",
-           "of_figure", "phrase", "context", "quote", "start", "end", "mention"]
+COLUMNS = ["doc_id", "title", "source", "published", "event", "event_year", "value", "unit", "qualifier", "category", "status", "period",
+           "period_text", "period_scope", "of_figure", "phrase", "context", "quote", "start", "end", "mention"]
 _CHAIN_LINK = re.compile(r"\s*(from|of|in|across)\s*")
 
 
 def figures_table(docs: pd.DataFrame) -> pd.DataFrame:
-    """One row per figure in the corpus: doc_id, event, event_year, value, unit, qualifier,
+    """One row per figure in the corpus: doc_id, title, source, published (of its document, for
+    citing), event, event_year, value, unit, qualifier,
     category (conference scale / industry / investment / growth / duration / other), status
-    (stated / projected), period (the year it refers to, when the text says), of_figure (the
+    (stated / projected) and period (the year it refers to, when the text says; period_text
+    as written, "first half of 2018"; period_scope: figure, statement or paragraph), both decided
+    per statement (see _resolve), of_figure (the
     figure a chained one describes: "110 media outlets" of "730 journalists"), phrase (between
     the commas around it), context (its clause, up to the neighbouring figures), quote, start,
     end (offsets into the document's cleaned text), mention, and an empty `checked` column for
@@ -96,19 +175,20 @@ def figures_table(docs: pd.DataFrame) -> pd.DataFrame:
     out = []
     for doc in docs.itertuples(index=False):
         text, rows = doc.text, figure_rows(doc.text)
-        for i, (r, (s, e, cs, ce)) in enumerate(zip(rows, _segments(text, rows))):
-            segment, clause = text[s:e], text[cs:ce]
+        segments = _segments(text, rows)
+        _resolve(doc, rows, segments)
+        for i, (r, (s, e)) in enumerate(zip(rows, segments)):
+            segment = text[s:e]
             before, after = text[s:r["start"]], text[r["end"]:e]
             # the phrase the figure sits in: from the last comma before it to the next one after
             local = before.rsplit(",", 1)[-1] + r["mention"] + after.split(",", 1)[0]
             # "730 journalists from 110 media outlets of 14 countries": later links of a chain
             # describe the first figure, not the event
             chained = i > 0 and _CHAIN_LINK.fullmatch(text, rows[i - 1]["end"], r["start"])
-            r.update(doc_id=doc.id, event=doc.event, event_year=doc.event_year,
+            r.update(doc_id=doc.id, title=doc.title, source=doc.source, published=doc.published.date().isoformat(),
+                     event=doc.event, event_year=doc.event_year,
                      of_figure=rows[i - 1]["mention"] if chained else "",
                      category=_category(r["unit"], local, r["quote"]),
-                     status="projected" if FUTURE_MARKERS.search(segment) else "stated",
-                     period=_period(before, after, clause, doc.published.year),
                      context=" ".join(segment.split()).strip(" ,.;"),
                      phrase=" ".join(local.split()).strip(" ,.;"))
         # a duration belongs with the figure it qualifies ("100 billion yuan ... in five years")
@@ -121,6 +201,16 @@ def figures_table(docs: pd.DataFrame) -> pd.DataFrame:
     table["period"] = table["period"].astype("Int64")
     table["checked"] = ""
     return table
+
+
+_FLOW = re.compile(r"\b(added|adds?|new|annual(?:ly)?|per (?:year|month|day)|a year|each year|every year|yearly|"
+                   r"installed|sold|shipped|produced)\b", re.I)
+
+
+def stock_or_flow(context: str) -> str:
+    """"flow" for a count of additions over time ("10,000 robots will be added", "55,000 new robots
+    added annually"), else "stock" (how many there are: "24,000 robots in use")."""
+    return "flow" if _FLOW.search(context) else "stock"
 
 
 def scale_measure(unit: str) -> str | None:

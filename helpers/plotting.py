@@ -1,9 +1,12 @@
 """House style, fixed year colours, and save_figure(): byte-identical PNG + SVG + provenance JSON."""
 from __future__ import annotations
 
+import hashlib
 import json
 import textwrap
+from functools import lru_cache
 from importlib import metadata
+from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
@@ -32,7 +35,8 @@ STYLE = {
     "svg.hashsalt": "wuzhen-corpus",  # fixed ids inside SVG files, so they are byte-stable
     "svg.fonttype": "path",
 }
-PACKAGES = ("matplotlib", "numpy", "pandas", "scikit-learn", "scipy", "simplemma")
+PACKAGES = ("matplotlib", "numpy", "pandas", "scikit-learn", "scipy", "simplemma", "text2num")
+PACKAGE = "wuzhen-corpus-helpers"
 
 
 def apply_style() -> None:
@@ -59,6 +63,23 @@ def _versions() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def code_version() -> dict[str, str]:
+    """The version of the code that made a figure: the package version and one sha256 over the
+    source of every helpers/*.py file (name and content, line endings normalised). Not the git
+    commit: a committed figure record naming HEAD would be out of date as soon as it is committed,
+    so `make figures` could never leave the tree clean. The source hash changes exactly when the
+    helpers change, whether or not the change is committed."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    try:
+        version = metadata.version(PACKAGE)
+    except metadata.PackageNotFoundError:
+        version = "not installed"
+    return {"package": PACKAGE, "version": version, "helpers_sha256": digest.hexdigest()}
+
+
 def save_figure(fig, name: str, *, corpus_sha256: str, params: dict | None = None,
                 table: pd.DataFrame | None = None, caption: str = "") -> None:
     """Write figures/NAME.png, NAME.svg, NAME.json (and NAME.csv when `table` is given).
@@ -76,14 +97,56 @@ def save_figure(fig, name: str, *, corpus_sha256: str, params: dict | None = Non
         save_table(table, name)
         files.append(f"{name}.csv")
     record = {"figure": name, "caption": caption, "params": params or {},
-              "corpus_sha256": corpus_sha256, "packages": _versions(), "files": files}
+              "corpus_sha256": corpus_sha256, "code": code_version(), "packages": _versions(), "files": files}
     (out / f"{name}.json").write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n",
                                       encoding="utf-8")
 
 
+def plain_number(v, thousands: bool = False) -> str:
+    """A number as a reader writes it, never in exponent form above 1e-4 ("100000000000", not
+    "1e+11"): whole numbers in full, others to six significant digits; magnitudes under 1e-4
+    (p-values) keep the exponent. `thousands` adds separators ("100,000,000,000") for display."""
+    v = float(v)
+    if v != v:
+        return ""
+    if v.is_integer() and abs(v) < 1e18:
+        return f"{v:,.0f}" if thousands else f"{v:.0f}"
+    if v != 0 and abs(v) < 1e-4:
+        return f"{v:.6g}"
+    text = np.format_float_positional(v, precision=6, unique=False, fractional=False, trim="-")
+    if thousands:
+        whole, _, frac = text.partition(".")
+        sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+        text = f"{sign}{int(digits):,}" + (f".{frac}" if frac else "")
+    return text
+
+
+# OWASP, CSV injection: a cell that begins with one of these is read as a formula by spreadsheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `table` whose text cells cannot run as spreadsheet formulas: a text cell beginning
+    with =, +, -, @, tab or carriage return gets a leading apostrophe (OWASP's advice), which a
+    spreadsheet shows as text. Numbers, negative ones included, stay numbers. A carriage return
+    inside a cell becomes a line feed (as the corpus normalises documents): the CSV writer quotes
+    cells with line feeds but not with a bare CR, which a reader would take for the end of a row."""
+    def safe(v):
+        if not isinstance(v, str):
+            return v
+        return ("'" + v if v.startswith(FORMULA_START) else v).replace("\r\n", "\n").replace("\r", "\n")
+    out = table.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(safe)
+    return out
+
+
 def save_table(table: pd.DataFrame, name: str) -> None:
-    """Write figures/NAME.csv the way save_figure writes chart tables (stable float format)."""
-    table.to_csv(figures_dir() / f"{name}.csv", index=False, lineterminator="\n", float_format="%.6g")
+    """Write figures/NAME.csv the way save_figure writes chart tables: numbers in plain notation
+    (plain_number) and text cells safe to open in a spreadsheet (spreadsheet_safe)."""
+    spreadsheet_safe(table).to_csv(figures_dir() / f"{name}.csv", index=False, lineterminator="\n",
+                                   float_format=plain_number)
 
 
 def corpus_size_chart(by_year: pd.DataFrame):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+from text_to_num import text2num
 
 from .sentences import sentence_spans
 
@@ -76,6 +77,7 @@ _VAGUE_ADJECTIVES = {"new", "more", "other", "additional", "important", "major",
 _RELATIONAL = {"heads", "leaders", "representatives", "members", "chiefs", "ministers", "delegates",
                "pieces", "kinds", "types", "cases", "copies"}
 FUTURE_MARKERS = re.compile(r"\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:s|ed)?|plans?|planned|"
+                     r"(?:is|are|was|were) (?:set|due|slated|scheduled|poised|going) to|"
                      r"aims?|targets?|projected|is to be|are to be|to reach)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z]*|[A-Za-z]+(?:[-'’.][A-Za-z0-9]+)*|US\$|HK\$|[%$¥€£#]|\S")
 
@@ -98,20 +100,70 @@ def _is_digits(tok: str) -> bool:
     return bool(_DIGITS.fullmatch(tok))
 
 
-def _word_number(toks: list[_Tok], i: int) -> tuple[float, int] | None:
-    """A number written in words starting at token i: (value, tokens used), else None."""
-    low = toks[i].low
+# Scale words read inside a run of number words by text2num (which has no "trillion": larger
+# scales, and "mln"/"bn", multiply the run's value afterwards, as they do after digits).
+_SCALE_WORDS = ("hundred", "thousand", "million", "billion")
+# "tens of thousands of visitors", "hundreds of engineers": an order of magnitude, not a count.
+# They state no number a reader could chart or check, so (as in the gold files) they are not
+# figures; they are recognised as a whole so that no part of them is read as one.
+_VAGUE_AMOUNTS = {"dozens", "tens", "hundreds", "thousands", "millions", "billions"}
+
+
+def _is_number_word(low: str) -> bool:
+    """One word of a number written in words: "five", "twenty-one", "hundred", "one"."""
     parts = low.split("-")
-    if len(parts) == 2 and parts[0] in _TENS_WORDS and parts[1] in _UNITS_WORDS:  # twenty-two
-        return float(_TENS_WORDS[parts[0]] + _UNITS_WORDS[parts[1]]), 1
-    if low == "a" and i + 1 < len(toks) and toks[i + 1].low == "dozen":
-        return 12.0, 2
-    if low == "dozen":  # only as "a dozen", read from its "a"
-        return None
-    if low in _UNITS_WORDS or low in _TENS_WORDS:
-        return float(_UNITS_WORDS.get(low, _TENS_WORDS.get(low, 0))), 1
-    if low in ("a", "one") and i + 1 < len(toks) and toks[i + 1].low in _SCALES:
+    if len(parts) == 2:
+        return parts[0] in _TENS_WORDS and (parts[1] in _UNITS_WORDS or parts[1] == "one") and parts[1] != "dozen"
+    return (low in _UNITS_WORDS and low != "dozen") or low in _TENS_WORDS or low in _SCALE_WORDS or low == "one"
+
+
+def _vague_amount(toks: list[_Tok], i: int) -> int:
+    """The number of tokens of "tens of thousands of", "hundreds of", "dozens of" at token i (the
+    final "of" included), else 0."""
+    n = len(toks)
+    if toks[i].low not in _VAGUE_AMOUNTS or i + 1 >= n or toks[i + 1].low != "of":
+        return 0
+    j = i + 2
+    if j + 1 < n and toks[j].low in _VAGUE_AMOUNTS and toks[j].low != "dozens" and toks[j + 1].low == "of":
+        j += 2  # "tens of thousands of"
+    return j - i
+
+
+def _word_number(toks: list[_Tok], i: int) -> tuple[float, int] | None:
+    """A number written in words starting at token i: (value, tokens used), else None.
+
+    The run of number words ("Two hundred and fifty", "One hundred twenty", "a thousand") is
+    collected here and its value read by text2num, which rejects sequences that are not one
+    number ("one two", "twenty twenty"): the run is then shortened until it parses. "one" alone is
+    a pronoun ("one of the industries"), not a count; "a dozen" and "two dozen" are 12 and 24."""
+    n = len(toks)
+    low = toks[i].low
+    nxt = toks[i + 1].low if i + 1 < n else ""
+    if nxt == "dozen" and (low in ("a", "one") or low in _UNITS_WORDS or low in _TENS_WORDS):
+        return (12.0 if low in ("a", "one") else 12.0 * _UNITS_WORDS.get(low, _TENS_WORDS.get(low, 0))), 2
+    if low in ("a", "one") and nxt in _SCALES and nxt not in _SCALE_WORDS:  # "a trillion"
         return 1.0, 1
+    words, k = ([], i)
+    if low == "a" and nxt in _SCALE_WORDS:  # "a hundred and twenty", "a trillion"
+        words, k = ["one"], i + 1
+    while k < n:
+        w = toks[k].low
+        if _is_number_word(w):
+            words.append(w)
+        elif w == "and" and words and words[-1] in _SCALE_WORDS and k + 1 < n \
+                and _is_number_word(toks[k + 1].low) and toks[k + 1].low not in _SCALE_WORDS:
+            words.append(w)  # "two hundred and fifty"
+        else:
+            break
+        k += 1
+    while words and words != ["one"]:
+        if words[-1] != "and":
+            try:
+                return float(text2num(" ".join(words), "en")), k - i
+            except ValueError:
+                pass
+        words.pop()
+        k -= 1
     return None
 
 
@@ -136,7 +188,8 @@ def _skip_reason(toks: list[_Tok], i: int) -> str | None:
         return "part of a name or a range (G20, COVID-19, 16-18)"
     if nxt and nxt.text == "-" and nxt.start == tok.end:
         return "compound modifier (a 14-point plan, a 10-year plan)"
-    if before and (before.low in _LABEL_BEFORE or before.text == "#"):
+    if before and (before.low in _LABEL_BEFORE or before.text == "#") \
+            and not (before.low == "top" and i > 1 and toks[i - 2].low in ("to", "will", "would")):  # "to top 50,000"
         return "rank or label (No. 1)"
     if prev and nxt and prev.text in "\"'“‘" and nxt.text in "\"'”’":
         return "quoted name (\"152\")"
@@ -194,8 +247,9 @@ def _unit_phrase(toks: list[_Tok], j: int) -> tuple[str, int]:
             follow = toks[k + 1].low
             after = toks[k + 2] if k + 2 < len(toks) else None
             # "countries and regions" joins; "four days and feature 20 forums" starts a new clause
-            new_clause = after is not None and (_is_digits(after.text) or after.low in _QUALIFIER_PHRASES
-                                                or _word_number(toks, k + 2) is not None)
+            new_clause = _word_number(toks, k + 1) is not None or _vague_amount(toks, k + 1) > 0 or (
+                after is not None and (_is_digits(after.text) or after.low in _QUALIFIER_PHRASES
+                                       or _word_number(toks, k + 2) is not None))
             if re.fullmatch(r"[a-z][a-z-]*", follow) and follow not in _UNIT_STOP \
                     and follow not in _VAGUE_ADJECTIVES and not new_clause:
                 words.append("and")
@@ -351,6 +405,10 @@ def _scan_sentence(text: str, s: int, e: int) -> list[dict]:
             qualifier, q_start = _qualifier(toks, i)
             row(q_start, i + fraction[1], fraction[0], "percent", qualifier)
             i += fraction[1]
+            continue
+        vague = _vague_amount(toks, i)
+        if vague:  # not a figure: skip it whole
+            i += vague
             continue
         if _is_digits(tok.text):
             number = (float(tok.text.replace(",", "")), 1) if _skip_reason(toks, i) is None else None

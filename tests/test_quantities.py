@@ -86,6 +86,35 @@ def test_number_forms(text, value, unit):
     assert (row["value"], row["unit"]) == (value, unit)
 
 
+@pytest.mark.parametrize("text, value, unit", [
+    ("Two hundred and fifty delegates attended.", 250, "delegates"),
+    ("One hundred twenty countries joined.", 120, "countries"),
+    ("A hundred and twenty exhibitors came.", 120, "exhibitors"),
+    ("Three hundred thousand households were connected.", 300000, "households"),
+    ("Twenty-one new data centres will open.", 21, "data centres"),
+    ("A dozen start-ups pitched.", 12, "start-ups"), ("Two dozen firms signed.", 24, "firms"),
+    ("The app has 1.2 million users.", 1.2e6, "users"), ("It cost seven hundred million yuan.", 7e8, "yuan"),
+    ("Ninety-nine percent of villages have broadband.", 99, "percent"),
+])
+def test_compound_number_words(text, value, unit):
+    rows = extract_figures(text)
+    assert rows[["value", "unit"]].values.tolist() == [[value, unit]]
+
+
+def test_a_list_of_number_words_gives_one_row_each():
+    rows = extract_figures("Six hundred students and twelve universities took part.")
+    assert rows[["value", "unit"]].values.tolist() == [[600, "students"], [12, "universities"]]
+
+
+@pytest.mark.parametrize("text", [
+    "Tens of thousands of visitors came.", "Hundreds of millions of yuan were lost.", "Dozens of firms came.",
+    "It is one of the seven industries' leaders.", "The two of them met.", "one two three",
+])
+def test_vague_amounts_and_pronouns_are_not_figures(text):
+    # an order of magnitude states no number to chart; "one" alone is a pronoun
+    assert not any(v in (1, 10, 12, 100, 1000, 1e6) for v in extract_figures(text)["value"])
+
+
 def test_chains_give_one_row_per_figure():
     rows = extract_figures("More than 730 journalists from 110 media outlets of 14 countries and regions came.")
     assert rows[["value", "unit", "qualifier"]].values.tolist() == [
