@@ -87,7 +87,7 @@ def pipeline(corpus: Path) -> dict:
     def clustering():
         rep = clusters.Representation(state["paras"], matrix=state["matrix"])
         scores = clusters.choose_k(rep, SETTINGS["k_range"])
-        k = int(scores.loc[scores["rank"] == 1, "k"].iloc[0])
+        k = clusters.pick_k(scores)[0] or min(SETTINGS["k_range"])  # as notebook 03 does
         labels = clusters.kmeans_labels(rep.X, k)
         clusters.agglomerative_labels(rep.X, k)
         clusters.stability(rep, k, labels, n_seeds=SETTINGS["stability_seeds"], n_boot=SETTINGS["stability_boots"])
