@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 
-from .quantities import FUTURE_MARKERS, TIME_UNITS, figure_rows
+from .quantities import TIME_UNITS, figure_rows
 
 CURRENCIES = {"yuan", "US dollars", "euros", "yen", "pounds", "HK dollars", "rupees", "won"}
 _GROWTH = re.compile(r"\b(increas\w*|grow\w*|grew|rise|rose|risen|up|down|fell|fall\w*|declin\w*|"
@@ -18,6 +18,9 @@ _EVENT = re.compile(r"\b(conference|summit|forum|exhibition|expo|attend\w*|guest
                     r"delegates?|visitors?|present|occasion|journalists?|reported the)\b", re.I)
 _ECONOMY = re.compile(r"\b(econom\w*|industr\w*|robots?|manufactur\w*|enterprises?|compan\w*|"
                       r"invest\w*|gdp|product|output|sales|revenue|market|digital)\b", re.I)
+# Words that make a figure a projection rather than a stated fact (its `status`).
+FUTURE_MARKERS = re.compile(r"\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:s|ed)?|plans?|planned|"
+                            r"aims?|targets?|projected|is to be|are to be|to reach)\b", re.IGNORECASE)
 # What a conference-scale unit measures, for charts: the first matching pattern names it.
 SCALE_MEASURES = [
     ("attendees", r"\b(guests?|people|participants?|attendees?|delegates?|visitors?)\b"),

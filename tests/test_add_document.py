@@ -96,5 +96,5 @@ def test_command_line(corpus_copy, article, capsys):
             "--published", "2019-10-21", "--event", FIELDS["event"], "--event-year", "2019"]
     assert C.main(args) == 0
     assert "added raw/2019-10-21-example-news" in capsys.readouterr().out
-    assert C.main(args) == 1  # the same file again
+    assert C.main(args) == 3  # the same file again: the document is refused (exit 3, see helpers.cli)
     assert "not added, the corpus is unchanged" in capsys.readouterr().err
