@@ -36,6 +36,7 @@ from .loading import (OPTIONAL_COLUMNS, CorpusError, check_document, file_name_p
 from .paths import corpus_root
 from .pending import PART_SUFFIX, PENDING_METADATA, interrupted_add, part_name
 
+NOT_ADDED = "not added, the corpus is unchanged:"
 LOCK_TIMEOUT = 120.0  # seconds to wait for another add to finish
 CHUNK = 1 << 20       # bytes written at a time
 
@@ -70,11 +71,11 @@ def _slug(text: str, n: int) -> str:
 def _read_source(src: Path) -> bytes:
     problem = not_regular_problem(src, str(src), follow=True)  # the user's own link to their file is fine
     if problem:
-        raise DocumentRefused(problem, head="not added:")
+        raise DocumentRefused(problem, head=NOT_ADDED)
     try:
         return src.read_bytes()
     except OSError as e:
-        raise DocumentRefused(f"{src}: cannot be read ({e.strerror}). Check its permissions.", head="not added:") from None
+        raise DocumentRefused(f"{src}: cannot be read ({e.strerror}). Check its permissions.", head=NOT_ADDED) from None
 
 
 def _check_fields(fields: dict) -> tuple[dict, list[str]]:
@@ -116,7 +117,7 @@ def corpus_lock(root: Path, timeout: float = LOCK_TIMEOUT):
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise CorpusBusy(f"{root}: another add has held this corpus for over {timeout:.0f} s. Wait for it "
-                                     "to finish (or stop it), then run the command again.", head="not added:") from None
+                                     "to finish (or stop it), then run the command again.", head=NOT_ADDED) from None
                 time.sleep(0.05)
         yield
     finally:
@@ -163,7 +164,7 @@ def _new_metadata(root: Path, values: dict, digest: str) -> tuple[dict, bytes]:
     if lost:
         raise DocumentRefused([f"metadata.csv has no column '{c}', so --{c} '{values[c]}' would be lost. Add the "
                                f"column: append ',{c}' to its header line and ',' to every row (or leave out --{c})."
-                               for c in lost], head="not added, the corpus is unchanged:")
+                               for c in lost], head=NOT_ADDED)
     newline = "\r\n" if b"\r\n" in meta_bytes else "\n"
     sep = b"" if meta_bytes.endswith((b"\n", b"\r")) else newline.encode()
     row = {c: row.get(c, "") for c in header}  # a column of the corpus's own gets an empty value
@@ -229,26 +230,27 @@ def add_document(src, root=None, on_note: Callable[[str], None] | None = None, *
     values, problems = _check_fields(fields)
     doc = check_document(data, str(src), values["title"], "Nothing to add.", problems)
     if problems:
-        raise DocumentRefused(problems, head="not added, the corpus is unchanged:")
+        raise DocumentRefused(problems, head=NOT_ADDED)
     if not root.is_dir():
-        raise CorpusError(f"{root}: corpus folder not found. Pass an existing folder with --root or fix CORPUS_DIR.")
+        raise CorpusError(f"{root}: corpus folder not found. Pass an existing folder with --root or fix CORPUS_DIR.",
+                          head=NOT_ADDED)
     for path in (root, root / "raw", root / "metadata.csv"):
         if path.exists() and not os.access(path, os.W_OK):
             raise StorageError(f"{path}: not writable. Make it writable (chmod u+w {path}) or add to a copy of "
-                               "the corpus.", head="not added, the corpus is unchanged:")
+                               "the corpus.", head=NOT_ADDED)
     with corpus_lock(root):
         try:
             cleaned = recover(root)
         except OSError as e:
             raise StorageError(f"{root}: cannot remove what an interrupted add left ({e.strerror}: {e.filename}).",
-                               head="not added:") from None
+                               head=NOT_ADDED) from None
         if cleaned and on_note:
             on_note(f"removed what an interrupted add left: {', '.join(cleaned)}")
         try:
             docs = load_corpus(root)
         except CorpusError as e:
-            raise CorpusError(e.problems, head="not added: the corpus does not pass `check` now; fix it before "
-                                               "adding:") from None
+            raise CorpusError(e.problems, head="not added: the corpus does not pass `check` now; fix it "
+                                               "before adding:") from None
         digest = hashlib.sha256(data).hexdigest()
         key = content_key(doc["raw_text"])
         same = docs[docs["sha256"] == digest]
@@ -264,12 +266,12 @@ def add_document(src, root=None, on_note: Callable[[str], None] | None = None, *
         if values["name"] in set(docs["file"]) or os.path.lexists(root / "raw" / values["name"]):
             problems.append(f"raw/{values['name']} exists already; choose another with --name.")
         if problems:
-            raise DocumentRefused(problems, head="not added, the corpus is unchanged:")
+            raise DocumentRefused(problems, head=NOT_ADDED)
         row, metadata = _new_metadata(root, values, digest)
         try:
             _write(root, values["name"], data, metadata)
         except OSError as e:
             where = e.filename or root
             raise StorageError(f"{where}: cannot be written ({e.strerror}). Check free space and permissions; "
-                               "what this add wrote was removed.", head="not added, the corpus is unchanged:") from None
+                               "what this add wrote was removed.", head=NOT_ADDED) from None
     return row

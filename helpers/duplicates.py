@@ -11,8 +11,6 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from .cleaning import normalize_text
 
@@ -53,6 +51,11 @@ def flag_duplicates(paras: pd.DataFrame, threshold: float = 0.8, n: int = 3,
     phrase does not suggest copying), and of those only the `max_candidates` sharing the most;
     so the cost grows with the number of paragraphs, not with its square.
     """
+    # imported here: scikit-learn and scipy take over a second to import, which every run of the
+    # command line (through content_key) would otherwise pay
+    from scipy import sparse
+    from sklearn.feature_extraction.text import HashingVectorizer
+
     out = paras.copy()
     keys = [" ".join(re.findall(r"\w+", t.casefold())) for t in out["text"]]
     names = [f"{d}#{p}" for d, p in zip(out["doc_id"], out["para"])]

@@ -7,7 +7,9 @@ checks here are the only ones: `helpers.add_document` applies the same functions
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import errno
 import hashlib
 import os
 import re
@@ -106,6 +108,8 @@ def not_regular_problem(path: Path, label: str, follow: bool = False) -> str | N
     except FileNotFoundError:
         return f"{label}: no such file. Check the path."
     except OSError as e:
+        if e.errno == errno.ENAMETOOLONG:
+            return f"{label}: the name is too long for the file system. Rename the file to something shorter."
         return f"{label}: cannot be examined ({e.strerror}). Check the path and its permissions."
     if stat.S_ISLNK(st.st_mode):
         return (f"{label}: is a symbolic link (to {os.readlink(path)}); a corpus holds its own copies. "
@@ -166,16 +170,18 @@ def read_metadata(root: Path) -> pd.DataFrame:
                           "and one row per file in raw/ (see corpus/README.md)." if "no such file" in problem
                           else problem)
     try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            header = [c.strip() for c in next(csv.reader(f), [])]  # "id, file, ..." means id,file,...
         meta = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, csv.Error) as e:
         raise CorpusError(f"{path}: cannot be read as CSV ({e}). Check quoting and that it is UTF-8.") from None
     except OSError as e:
         raise CorpusError(f"{path}: cannot be read ({e.strerror}). Check its permissions.") from None
-    meta.columns = [c.strip() for c in meta.columns]  # "id, file, ..." means id,file,...
-    twice = sorted({c for c in meta.columns if list(meta.columns).count(c) > 1 or not c or c.startswith("Unnamed:")})
-    if twice:
-        raise CorpusError(f"{path}: the header has empty or repeated column names ({', '.join(twice)}); "
+    bad = sorted({repr(c) for c in header if header.count(c) > 1 or not c})
+    if bad:  # pandas would rename them ("title.1"), hiding the mistake
+        raise CorpusError(f"{path}: the header has empty or repeated column names ({', '.join(bad)}); "
                           f"each column needs one name: the header should read {HEADER_HINT}.")
+    meta.columns = header
     missing = [c for c in REQUIRED_COLUMNS if c not in meta.columns]
     if missing:
         raise CorpusError(f"{path}: required column(s) {', '.join(missing)} missing; the header has "
