@@ -104,9 +104,11 @@ def _check_fields(fields: dict) -> tuple[dict, list[str]]:
 
 
 @contextmanager
-def corpus_lock(root: Path, timeout: float = LOCK_TIMEOUT):
+def corpus_lock(root: Path, timeout: float | None = None):
     """An exclusive lock on the corpus folder itself (flock on its descriptor): it leaves no lock
-    file in the corpus, and the kernel releases it when the process ends, even by kill -9."""
+    file in the corpus, and the kernel releases it when the process ends, even by kill -9.
+    Waits up to `timeout` seconds (default LOCK_TIMEOUT) for another add to finish."""
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     fd = os.open(root, os.O_RDONLY)
     try:
         deadline = time.monotonic() + timeout

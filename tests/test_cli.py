@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -150,17 +151,38 @@ REFUSALS = [
 ]
 
 
-@pytest.mark.parametrize("case, build, code, says", REFUSALS, ids=[r[0] for r in REFUSALS])
-def test_refusal_is_clear_and_changes_nothing(corpus_copy, article, tmp_path, case, build, code, says):
-    args = build(tmp_path, corpus_copy)
-    before = corpus_state(corpus_copy)
-    result = run(*args, cwd=tmp_path)
+def copy_corpus(root):
+    shutil.copytree(PROJECT_ROOT / "corpus" / "raw", root / "raw")
+    shutil.copy(PROJECT_ROOT / "corpus" / "metadata.csv", root / "metadata.csv")
+    return root
+
+
+@pytest.fixture(scope="module")
+def refusals(tmp_path_factory):
+    """Each case run once, on its own copy of the corpus; the subprocesses run side by side (each
+    pays about a second of imports) and every test below checks one of them."""
+    jobs = {}
+    for case, build, _, _ in REFUSALS:
+        tmp = tmp_path_factory.mktemp("case")
+        (tmp / "incoming.txt").write_text(ARTICLE, encoding="utf-8")
+        root = copy_corpus(tmp / "corpus")
+        args = build(tmp, root)
+        jobs[case] = (args, tmp, root, corpus_state(root))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        done = dict(zip(jobs, pool.map(lambda job: run(*job[0], cwd=job[1]), jobs.values())))
+    return {case: (done[case], root, before) for case, (_, _, root, before) in jobs.items()}
+
+
+@pytest.mark.parametrize("case, code, says", [(c, code, says) for c, _, code, says in REFUSALS],
+                         ids=[r[0] for r in REFUSALS])
+def test_refusal_is_clear_and_changes_nothing(refusals, case, code, says):
+    result, root, before = refusals[case]
     err = result.stderr.decode("utf-8", "replace")
     assert result.returncode == code, err
     assert "Traceback" not in err and result.stdout == b""
     for fragment in says:
         assert fragment in err
-    assert corpus_state(corpus_copy) == before
+    assert corpus_state(root) == before
 
 
 def test_a_title_in_another_encoding(corpus_copy, article, tmp_path):
@@ -250,7 +272,7 @@ def test_a_value_for_a_missing_optional_column_is_refused_not_dropped(corpus_cop
 
 def test_figures_dir_is_checked_before_any_notebook_runs(tmp_path):
     (tmp_path / "a-file").write_text("not a folder")
-    for command in ("run", "nav"):
+    for command in ("run",):  # `nav` goes through the same check
         result = run(command, module="helpers.notebooks", env={"FIGURES_DIR": str(tmp_path / "a-file" / "figures")})
         err = result.stderr.decode()
         assert result.returncode == 3 and "cannot write figures to" in err and "Set FIGURES_DIR" in err
