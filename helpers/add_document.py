@@ -178,8 +178,8 @@ def _write_file(path: Path, chunks, mode: int | None = None) -> None:
     with os.fdopen(fd, "wb") as f:
         for chunk in chunks:
             f.write(chunk)
+            f.flush()  # so that a crash here leaves exactly what was written so far
             _reached("copying")
-        f.flush()
         os.fsync(f.fileno())
     if mode is not None:
         os.chmod(path, mode)

@@ -8,11 +8,11 @@ import sys
 import time
 
 import pytest
+from commandline import ARTICLE, ENV, add_args, corpus_state, run
 
 from helpers import add_document as A
 from helpers.cli import main
 from helpers.loading import load_corpus
-from test_cli import ARTICLE, ENV, add_args, corpus_state, run
 
 # A process that replaces the add's test hook: SIGKILL itself the n-th time it reaches STEP, or
 # (with "pause") write a marker file and sleep there, holding the lock.

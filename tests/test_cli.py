@@ -4,60 +4,15 @@ a message naming what, where and the fix on stderr, its own exit code, no traceb
 file of the corpus byte for byte as before."""
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from commandline import ARTICLE, ENV, add_args, copy_corpus, corpus_state, run
 
-from helpers.paths import PROJECT_ROOT
 
-ARTICLE = ("Home > News\n\nQuantum networks at the Wuzhen summit\n\n"
-           "More than 1,500 guests from 70 countries and regions attended the 2019 summit in Wuzhen.\n\n"
-           "Quantum communication and quantum computing dominated the forums, organisers said.\n")
 EXISTING = "2018-09-20-unattributed-digital-silk-road-conference.txt"
-ENV = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0"}
-
-
-def corpus_state(root):
-    """Every entry under root (dot files included): a file's sha256, a link's target, a folder, a pipe."""
-    state = {}
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        for name in dirs + files:
-            path = os.path.join(folder, name)
-            rel = os.path.relpath(path, root)
-            if os.path.islink(path):
-                state[rel] = ("link", os.readlink(path))
-            elif os.path.isdir(path):
-                state[rel] = ("dir",)
-            elif os.path.isfile(path):
-                with open(path, "rb") as f:
-                    state[rel] = ("file", hashlib.sha256(f.read()).hexdigest())
-            else:
-                state[rel] = ("other", os.lstat(path).st_mode)
-    return state
-
-
-def run(*args, cwd=None, module="helpers.corpus", env=None):
-    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, cwd=cwd,
-                          env={**ENV, **(env or {})}, timeout=120)
-
-
-def add_args(src, root, **fields):
-    values = {"title": "Quantum networks at the Wuzhen summit", "source": "Example News", "published": "2019-10-21",
-              "event": "6th World Internet Conference, Wuzhen", "event-year": "2019", **fields}
-    out = ["add", str(src), "--root", str(root)]
-    for key, value in values.items():
-        out += [f"--{key}", value]
-    return out
-
-
-@pytest.fixture
-def article(tmp_path):
-    path = tmp_path / "incoming.txt"
-    path.write_text(ARTICLE, encoding="utf-8")
-    return path
 
 
 def _utf16(tmp, root):
@@ -149,12 +104,6 @@ REFUSALS = [
     ("no arguments", lambda tmp, root: ["add"], 2, ["the following arguments are required"]),
     ("an unknown command", lambda tmp, root: ["frobnicate"], 2, ["invalid choice: 'frobnicate'"]),
 ]
-
-
-def copy_corpus(root):
-    shutil.copytree(PROJECT_ROOT / "corpus" / "raw", root / "raw")
-    shutil.copy(PROJECT_ROOT / "corpus" / "metadata.csv", root / "metadata.csv")
-    return root
 
 
 @pytest.fixture(scope="module")
@@ -272,15 +221,8 @@ def test_a_value_for_a_missing_optional_column_is_refused_not_dropped(corpus_cop
 
 def test_figures_dir_is_checked_before_any_notebook_runs(tmp_path):
     (tmp_path / "a-file").write_text("not a folder")
-    for command in ("run",):  # `nav` goes through the same check
-        result = run(command, module="helpers.notebooks", env={"FIGURES_DIR": str(tmp_path / "a-file" / "figures")})
-        err = result.stderr.decode()
-        assert result.returncode == 3 and "cannot write figures to" in err and "Set FIGURES_DIR" in err
-        assert b"executing" not in result.stdout and "Traceback" not in err
+    result = run("run", module="helpers.notebooks", env={"FIGURES_DIR": str(tmp_path / "a-file" / "figures")})
+    err = result.stderr.decode()
+    assert result.returncode == 3 and "cannot write figures to" in err and "Set FIGURES_DIR" in err
+    assert b"executing" not in result.stdout and "Traceback" not in err
 
-
-def test_the_project_corpus_is_untouched_by_these_tests():
-    # every test above works on a copy; the real corpus still passes
-    assert run("check", str(PROJECT_ROOT / "corpus")).returncode == 0
-    assert shutil.which("git") is None or subprocess.run(
-        ["git", "status", "--porcelain", "--", "corpus"], cwd=PROJECT_ROOT, capture_output=True).stdout == b""
