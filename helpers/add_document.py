@@ -32,7 +32,8 @@ from typing import Callable
 
 from .duplicates import content_key
 from .loading import (OPTIONAL_COLUMNS, CorpusError, check_document, file_name_problem, load_corpus,
-                      not_regular_problem, parse_date, parse_year, read_metadata, text_field_problem)
+                      not_regular_problem, parse_date, parse_year, read_header, read_metadata,
+                      text_field_problem)
 from .paths import corpus_root
 from .pending import PART_SUFFIX, PENDING_METADATA, interrupted_add, part_name
 
@@ -156,8 +157,7 @@ def _csv_line(values: list[str], terminator: str) -> bytes:
 def _new_metadata(root: Path, values: dict, digest: str) -> tuple[dict, bytes]:
     """The new row (by the header's stripped column names) and metadata.csv's bytes with it appended."""
     meta_bytes = (root / "metadata.csv").read_bytes()
-    text = meta_bytes.decode("utf-8-sig")
-    header = [c.strip() for c in next(csv.reader(io.StringIO(text)))]
+    header = read_header(root / "metadata.csv")
     row = {"id": values["doc_id"], "file": values["name"], "title": values["title"], "source": values["source"],
            "author": values["author"], "published": values["published"], "event": values["event"],
            "event_year": values["event_year"], "series": values["series"] or values["event"],

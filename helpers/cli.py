@@ -11,7 +11,8 @@ the code for its kind:
     1  the corpus has problems (`check`; or `add` on a corpus that does not pass `check`)
     2  the command line itself is wrong (unknown command, missing option)
     3  `add` refused the document or its fields; nothing was written
-    4  `add` could not write the corpus (permissions, disk full); what it wrote was removed
+    4  a file could not be read or written (permissions, disk full, a path too long); what `add`
+       wrote was removed
     5  another `add` held the corpus for too long; nothing was written
     70 a bug in helpers (the message says so; HELPERS_DEBUG=1 shows the traceback)
     130 interrupted (Ctrl-C); an unfinished add is undone
@@ -37,7 +38,7 @@ _ROOT_HELP = "corpus folder (default: $CORPUS_DIR, else the project's corpus/)"
 def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description="Check a corpus or add a document to it.",
                                      epilog="exit codes: 0 done, 1 corpus has problems, 2 usage, 3 document "
-                                            "refused, 4 cannot write, 5 corpus busy, 70 bug, 130 interrupted")
+                                            "refused, 4 cannot read or write, 5 corpus busy, 70 bug, 130 interrupted")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate a corpus and print its summary (exit 1 on any problem)")
     check.add_argument("root", nargs="?", help=_ROOT_HELP)
@@ -89,6 +90,10 @@ def main(argv: list[str] | None = None, prog: str = "python -m helpers.corpus") 
     except BrokenPipeError:  # the reader stopped early (`| head`): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as e:  # a path the system refuses (too long, unreadable) outside the checks above
+        print(f"{e.filename or ''}: {e.strerror or e}. Check the path and its permissions; nothing was changed.",
+              file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
         print("interrupted; nothing was added." if args.command == "add" else "interrupted.", file=sys.stderr)
         return EXIT_INTERRUPTED

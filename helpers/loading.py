@@ -159,6 +159,12 @@ def _encoding_hint(data: bytes) -> str:
 
 # --- the metadata table ----------------------------------------------------------------------
 
+def read_header(path: Path) -> list[str]:
+    """metadata.csv's column names, stray spaces stripped ("id, file, ..." means id,file,...)."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return [c.strip() for c in next(csv.reader(f), [])]
+
+
 def read_metadata(root: Path) -> pd.DataFrame:
     """metadata.csv as strings, header names stripped of stray spaces, optional columns filled."""
     path = root / "metadata.csv"
@@ -170,8 +176,7 @@ def read_metadata(root: Path) -> pd.DataFrame:
                           "and one row per file in raw/ (see corpus/README.md)." if "no such file" in problem
                           else problem)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            header = [c.strip() for c in next(csv.reader(f), [])]  # "id, file, ..." means id,file,...
+        header = read_header(path)
         meta = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, csv.Error) as e:
         raise CorpusError(f"{path}: cannot be read as CSV ({e}). Check quoting and that it is UTF-8.") from None

@@ -101,6 +101,8 @@ REFUSALS = [
                                                "raw/linked.txt: is a symbolic link", "Replace the link"]),
     ("a missing --root", lambda tmp, root: add_args(tmp / "incoming.txt", tmp / "nowhere"), 1,
      ["nowhere: corpus folder not found"]),
+    ("check with a 300-character root", lambda tmp, root: ["check", str(tmp / ("c" * 300))], 4,
+     ["File name too long. Check the path"]),
     ("no arguments", lambda tmp, root: ["add"], 2, ["the following arguments are required"]),
     ("an unknown command", lambda tmp, root: ["frobnicate"], 2, ["invalid choice: 'frobnicate'"]),
 ]
