@@ -119,7 +119,7 @@ def corpus_lock(root: Path, timeout: float | None = None):
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise CorpusBusy(f"{root}: another add has held this corpus for over {timeout:.0f} s. Wait for it "
+                    raise CorpusBusy(f"{root}: another add has held this corpus for over {timeout:g} s. Wait for it "
                                      "to finish (or stop it), then run the command again.", head=NOT_ADDED) from None
                 time.sleep(0.05)
         yield
@@ -236,6 +236,10 @@ def add_document(src, root=None, on_note: Callable[[str], None] | None = None, *
     if not root.is_dir():
         raise CorpusError(f"{root}: corpus folder not found. Pass an existing folder with --root or fix CORPUS_DIR.",
                           head=NOT_ADDED)
+    if (root / "metadata.csv").is_symlink():  # os.replace would put a file where the link was
+        raise StorageError(f"{root / 'metadata.csv'}: is a symbolic link, which adding would replace with a file. "
+                           f"Add to the corpus it points to (--root), or replace the link with the file.",
+                           head=NOT_ADDED)
     for path in (root, root / "raw", root / "metadata.csv"):
         if path.exists() and not os.access(path, os.W_OK):
             raise StorageError(f"{path}: not writable. Make it writable (chmod u+w {path}) or add to a copy of "

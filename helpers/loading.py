@@ -170,7 +170,7 @@ def read_metadata(root: Path) -> pd.DataFrame:
     path = root / "metadata.csv"
     if not root.is_dir():
         raise CorpusError(f"{root}: corpus folder not found. Pass an existing folder or fix CORPUS_DIR.")
-    problem = not_regular_problem(path, str(path))
+    problem = not_regular_problem(path, str(path), follow=True)
     if problem:
         raise CorpusError(f"{path}: not found. Create it with the header row {HEADER_HINT} "
                           "and one row per file in raw/ (see corpus/README.md)." if "no such file" in problem

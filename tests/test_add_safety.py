@@ -171,7 +171,19 @@ def test_an_add_that_cannot_get_the_lock_gives_up_clearly(corpus_copy, tmp_path)
     second = driver("never", 1, "none", add_args(_article(tmp_path, 2), corpus_copy, title="Other"),
                     env={"TEST_LOCK_TIMEOUT": "0.5"})
     _, err = second.communicate(timeout=60)
-    assert second.returncode == 5 and b"another add has held this corpus" in err and b"Traceback" not in err
+    assert second.returncode == 5 and b"another add has held this corpus for over 0.5 s" in err
+    assert b"Traceback" not in err
     assert corpus_state(corpus_copy) == before  # the waiting add wrote nothing
     first.communicate(timeout=60)
     assert first.returncode == 0 and len(load_corpus(corpus_copy)) == 6
+
+
+def test_a_linked_metadata_csv_is_read_but_not_replaced(corpus_copy, article, tmp_path, capsys):
+    real = tmp_path / "elsewhere.csv"
+    (corpus_copy / "metadata.csv").rename(real)
+    (corpus_copy / "metadata.csv").symlink_to(real)
+    assert len(load_corpus(corpus_copy)) == 5  # check and the notebooks follow the link
+    before, metadata = corpus_state(corpus_copy), real.read_bytes()
+    assert main(add_args(article, corpus_copy)) == 4
+    assert "metadata.csv: is a symbolic link, which adding would replace" in capsys.readouterr().err
+    assert corpus_state(corpus_copy) == before and real.read_bytes() == metadata
