@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 
-from .quantities import FUTURE_MARKERS, TIME_UNITS, figure_rows
+from .quantities import TIME_UNITS, figure_rows
 from .sentences import sentence_spans
 
 CURRENCIES = {"yuan", "US dollars", "euros", "yen", "pounds", "HK dollars", "rupees", "won"}
@@ -19,6 +19,10 @@ _EVENT = re.compile(r"\b(conference|summit|forum|exhibition|expo|attend\w*|guest
                     r"delegates?|visitors?|present|occasion|journalists?|reported the)\b", re.I)
 _ECONOMY = re.compile(r"\b(econom\w*|industr\w*|robots?|manufactur\w*|enterprises?|compan\w*|"
                       r"invest\w*|gdp|product|output|sales|revenue|market|digital)\b", re.I)
+# Words that make a figure a projection rather than a stated fact (its `status`).
+FUTURE_MARKERS = re.compile(r"\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:s|ed)?|plans?|planned|"
+                            r"(?:is|are|was|were) (?:set|due|slated|scheduled|poised|going) to|"
+                            r"aims?|targets?|projected|is to be|are to be|to reach)\b", re.IGNORECASE)
 # What a conference-scale unit measures, for charts: the first matching pattern names it.
 SCALE_MEASURES = [
     ("attendees", r"\b(guests?|people|participants?|attendees?|delegates?|visitors?)\b"),

@@ -9,6 +9,7 @@ an unchanged notebook on the same pinned environment rewrites it byte for byte.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from .paths import PROJECT_ROOT
+from .paths import PROJECT_ROOT, figures_dir, writable_figures_dir
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 
@@ -157,8 +158,6 @@ def notebook_index(paths: list[Path] | None = None) -> str:
 
 def figure_index(figures: Path | None = None) -> str:
     """figures/README.md: every figure with the notebook that made it, its caption and its files."""
-    from .paths import figures_dir
-
     figures = figures or figures_dir()
     notebooks = {p.stem.split("-")[0]: p.stem for p in notebook_paths()}
     lines = ["# Figures", "", "Written by the notebooks (`make figures`); this list is generated from each figure's",
@@ -175,13 +174,19 @@ def figure_index(figures: Path | None = None) -> str:
 
 def generated_files() -> dict[Path, str]:
     """Every generated file and the text it should have now."""
-    from .paths import figures_dir
-
     return {**navigation(), NOTEBOOKS_DIR / "README.md": notebook_index(), figures_dir() / "README.md": figure_index()}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] in (["nav"], ["run"]):
+        try:  # before running anything: an unwritable folder would otherwise fail after all the work
+            writable_figures_dir()
+        except OSError as e:
+            where = e.filename or os.environ.get("FIGURES_DIR") or "figures/"
+            print(f"cannot write figures to {where} ({e.strerror or e}). Set FIGURES_DIR to a folder you can "
+                  "write to, or fix that folder's permissions.", file=sys.stderr)
+            return 3
     if argv[:1] == ["nav"]:
         for path, text in generated_files().items():
             if not path.exists() or path.read_text(encoding="utf-8") != text:

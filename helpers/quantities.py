@@ -4,7 +4,8 @@
 with scale words ("100 billion", "a trillion") or in words ("ten", "Eight", "half"), and reads
 around each one:
 
-- before it, a qualifier ("more than", "about", "up to" ...), normalised to one of QUALIFIERS;
+- before it, a qualifier ("more than", "about", "up to" ...), normalised to "exact", "about",
+  "more than" or "less than";
 - after it, the unit: "percent" for % and "percent"; a currency ("yuan", "US dollars"); otherwise
   the noun phrase naming what is counted ("industrial robots", "countries and regions").
 
@@ -22,7 +23,6 @@ from text_to_num import text2num
 
 from .sentences import sentence_spans
 
-QUALIFIERS = ("exact", "about", "more than", "less than")
 _QUALIFIER_PHRASES = {  # longest phrases are tried first
     "no more than": "less than", "not more than": "less than", "fewer than": "less than",
     "less than": "less than", "up to": "less than", "under": "less than", "below": "less than",
@@ -76,9 +76,6 @@ _VAGUE_ADJECTIVES = {"new", "more", "other", "additional", "important", "major",
 # Measures ("2.5 million tonnes of goods") are not among them: there the unit is the measure.
 _RELATIONAL = {"heads", "leaders", "representatives", "members", "chiefs", "ministers", "delegates",
                "pieces", "kinds", "types", "cases", "copies"}
-FUTURE_MARKERS = re.compile(r"\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:s|ed)?|plans?|planned|"
-                     r"(?:is|are|was|were) (?:set|due|slated|scheduled|poised|going) to|"
-                     r"aims?|targets?|projected|is to be|are to be|to reach)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z]*|[A-Za-z]+(?:[-'’.][A-Za-z0-9]+)*|US\$|HK\$|[%$¥€£#]|\S")
 
 

@@ -32,7 +32,3 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, block.end()))
     return spans
 
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of `text` as strings."""
-    return [text[s:e] for s, e in sentence_spans(text)]

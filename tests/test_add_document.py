@@ -8,22 +8,12 @@ from helpers import corpus as C
 from helpers.add_document import add_document
 from helpers.corpus import CorpusError, load_corpus
 
-ARTICLE = ("Home > News\n\nQuantum networks at the Wuzhen summit\n\n"
-           "More than 1,500 guests from 70 countries and regions attended the 2019 summit in Wuzhen.\n\n"
-           "Quantum communication and quantum computing dominated the forums, organisers said.\n")
 FIELDS = dict(title="Quantum networks at the Wuzhen summit", source="Example News", published="2019-10-21",
               event="6th World Internet Conference, Wuzhen", event_year="2019", series="World Internet Conference")
 
 
 def _snapshot(root):
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def article(tmp_path):
-    path = tmp_path / "incoming.txt"
-    path.write_text(ARTICLE, encoding="utf-8")
-    return path
 
 
 def test_adds_file_and_row(corpus_copy, article):
@@ -96,5 +86,5 @@ def test_command_line(corpus_copy, article, capsys):
             "--published", "2019-10-21", "--event", FIELDS["event"], "--event-year", "2019"]
     assert C.main(args) == 0
     assert "added raw/2019-10-21-example-news" in capsys.readouterr().out
-    assert C.main(args) == 1  # the same file again
+    assert C.main(args) == 3  # the same file again: the document is refused (exit 3, see helpers.cli)
     assert "not added, the corpus is unchanged" in capsys.readouterr().err
