@@ -42,11 +42,30 @@ def _group_indicator(labels) -> tuple[sparse.csr_matrix, np.ndarray]:
 
 
 def _top(scores: np.ndarray, groups, terms, n: int, name: str) -> pd.DataFrame:
+    """Per group the terms with the `n` highest positive scores, ranked with competition ranking;
+    every term tied with the n-th is kept (so a group may list more than `n`), listed by name."""
     rows = []
     for g, row in zip(groups, scores):
-        order = np.lexsort((terms, -row))[:n]  # ties broken alphabetically: deterministic
-        rows += [{"group": g, "rank": r + 1, "term": terms[j], name: row[j]} for r, j in enumerate(order) if row[j] > 0]
-    return pd.DataFrame(rows, columns=["group", "rank", "term", name])
+        r9 = np.round(row, 9)  # a tie is a tie whatever the CPU's last bits
+        order = [j for j in np.lexsort((terms, -r9)) if r9[j] > 0]
+        if not order:
+            continue
+        cut = r9[order[min(n, len(order)) - 1]]
+        for j in order:
+            if r9[j] < cut:
+                break
+            rows.append({"group": g, "rank": int((r9 > r9[j]).sum()) + 1, "term": terms[j], name: row[j],
+                         "tied_at_cut": bool(r9[j] == cut and (r9 == cut).sum() > 1)})
+    return pd.DataFrame(rows, columns=["group", "rank", "term", name, "tied_at_cut"])
+
+
+def class_idf(counts, labels, terms) -> pd.DataFrame:
+    """The idf class-based TF-IDF gives each term: scikit-learn's smooth idf over the groups, so
+    with k groups it takes at most k values, one per number of groups the term occurs in."""
+    ind, groups = _group_indicator(labels)
+    present = np.asarray(((ind @ counts) > 0).sum(axis=0)).ravel()
+    return pd.DataFrame({"term": terms, "groups_with_term": present,
+                         "idf": np.log((1 + len(groups)) / (1 + present)) + 1})
 
 
 def top_terms_mean(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, by: str = "event_year",

@@ -378,3 +378,16 @@ def test_collocates_trace_to_their_sentences():
         hit = lines[(lines["group"] == g) & (lines["collocate"] == c)]
         assert len(hit) == n and all(c in s.lower() for s in hit["sentence"])
     assert table.loc[table["collocate"] == "digital", "log_dice"].item() == pytest.approx(14 + math.log2(2 * 2 / (2 + 2)))
+
+
+def test_top_terms_keep_ties_at_the_cut_off_and_class_idf_has_one_value_per_group_count():
+    paras = _paras([("a", 2001, "alpha beta gamma delta"), ("b", 2002, "alpha omega"), ("c", 2003, "alpha sigma")])
+    top = T.top_terms_class(paras, DEFAULT_POLICY.with_(min_df=1, ngram_range=(1, 1)), n=2)
+    first = top[top["group"] == 2001]
+    # beta, delta, gamma tie behind nothing: all three kept at rank 1, none cut alphabetically
+    assert first["term"].tolist() == ["beta", "delta", "gamma"] and set(first["rank"]) == {1} and first["tied_at_cut"].all()
+    m = TermMatrix(paras["text"], DEFAULT_POLICY.with_(min_df=1, ngram_range=(1, 1)))
+    idf = T.class_idf(m.counts, paras["event_year"], m.terms).set_index("term")
+    assert idf.loc["alpha", "groups_with_term"] == 3 and idf.loc["beta", "groups_with_term"] == 1
+    assert idf["idf"].nunique() == idf["groups_with_term"].nunique() <= 3
+    assert idf.loc["alpha", "idf"] == pytest.approx(1.0)
