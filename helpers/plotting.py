@@ -235,23 +235,37 @@ def similarity_heatmaps(panels: dict[str, pd.DataFrame], baseline=()):
 
 def _tie_note(part: pd.DataFrame, max_terms: int) -> tuple[pd.DataFrame, str]:
     """At most `max_terms` ranked rows: when a tie at the cut-off would exceed that, the tied
-    rank is left out of the bars and named in a note instead (never broken silently)."""
+    rank is left out of the bars and every tied term named in a note (never broken silently)."""
     ranked = part[part["rank"].notna()]
     if len(ranked) <= max_terms:
         return ranked, ""
     last = ranked["rank"].iloc[max_terms]  # the rank that does not fit
     tied = ranked[ranked["rank"] == last]
-    names = ", ".join(tied["term"].head(6)) + (", ..." if len(tied) > 6 else "")
-    return ranked[ranked["rank"] < last], f"{len(tied)} tied at rank {last} (G² {tied['G2'].iloc[0]:.2f}): {names}"
+    return (ranked[ranked["rank"] < last],
+            f"all {len(tied)} terms tied at rank {last} (G² {tied['G2'].iloc[0]:.2f}) left out: {', '.join(tied['term'])}")
+
+
+def _boot_note(unit: str) -> str:
+    """'15 paragraphs / 26 paragraphs' -> whose units the whiskers resample, both sides named."""
+    if not unit:
+        return ""
+    mine, rest = unit.split(" / ", 1)
+    if "unavailable" in unit:
+        return f"no interval: too few units to resample (this year: {mine}; the other years: {rest})"
+    within = "" if "documents" in mine else " (within this year's documents, not between documents)"
+    return f"whiskers: 95% bootstrap over {mine} of this year{within} and {rest} of the other years"
 
 
 def keyness_chart(top: pd.DataFrame, alpha: float = 0.05, max_terms: int = 12, max_cols: int = 3):
-    """Keyness both ways per group, one panel per group wrapped into a grid: bars of log ratio,
-    over-used terms to the right, under-used to the left, each labelled with the number of
-    paragraphs it occurs in on its side; filled when its corrected p (`p_bonferroni`) is below
-    `alpha`, outlined otherwise; whiskers from `lr_low`/`lr_high` when present. Under each panel:
-    the bootstrap's unit when it is within-document, ties left out for space, and flagged terms
-    (living in one paragraph), which are listed but never drawn as themes."""
+    """Keyness both ways per group, one panel per group wrapped into a grid. Bars are ordered by
+    G² (the rank) and their length is the log ratio: over-used terms to the right, under-used to
+    the left, each labelled with the paragraphs it occurs in on the side it is frequent in ("here":
+    this group, "rest": the others). A bar is filled when the presence test holds after the
+    correction (`holds`) over documents, a year-level test; hatched when it holds over paragraphs
+    only, which describes the group's few documents, not the group; outlined otherwise. Whiskers
+    from `lr_low`/`lr_high` (capped, so an interval ending at the bar shows). Under each panel:
+    the bootstrap's units on both sides, ties left out for space (every tied term named), and
+    flagged terms (living in one paragraph), listed but never drawn as themes."""
     groups = list(dict.fromkeys(top["group"]))
     colors = year_colors(groups)
     layout = {}
@@ -266,9 +280,11 @@ def keyness_chart(top: pd.DataFrame, alpha: float = 0.05, max_terms: int = 12, m
             flagged = part[part["rank"].isna()]
             if len(flagged):
                 notes.append(f"{direction}, not ranked (one passage): " + ", ".join(flagged["term"]))
-        unit = top.loc[top["group"] == g, "boot_unit"].iloc[0] if "boot_unit" in top else ""
-        if unit.startswith("paragraphs"):
-            notes.append("whiskers: paragraphs of this year resampled (within-document, not between documents)")
+        mine = top[top["group"] == g]
+        if "boot_unit" in top:
+            notes.append(_boot_note(mine["boot_unit"].iloc[0]))
+        if "presence_unit" in top and (mine["presence_unit"] == "paragraphs").any():
+            notes.append("test over paragraphs: the year has too few documents for a year-level test")
         layout[g] = (pd.concat(rows), notes)
     n_rows = max(len(r) for r, _ in layout.values())
     n_notes = max(sum(len(textwrap.wrap(x, 70)) for x in nt) for _, nt in layout.values())
@@ -277,13 +293,23 @@ def keyness_chart(top: pd.DataFrame, alpha: float = 0.05, max_terms: int = 12, m
         part, notes = layout[g]
         part = part.iloc[::-1]
         y = np.arange(len(part))
-        sig = (part["p_bonferroni"] < alpha).to_numpy()
-        ax.barh(y, part["log_ratio"], color=[colors[g] if s else "none" for s in sig], edgecolor=colors[g], linewidth=1.2)
+        holds = part["holds"].to_numpy(bool) if "holds" in part else (part["p_bonferroni"] < alpha).to_numpy()
+        by_doc = (part["presence_unit"] == "documents").to_numpy() if "presence_unit" in part else np.ones(len(part), bool)
+        ax.barh(y, part["log_ratio"], color=[colors[g] if h and d else "none" for h, d in zip(holds, by_doc)],
+                hatch=None, edgecolor=colors[g], linewidth=1.2)
+        para_only = holds & ~by_doc
+        if para_only.any():
+            ax.barh(y[para_only], part["log_ratio"].to_numpy()[para_only], color="none", hatch="////",
+                    edgecolor=colors[g], linewidth=1.2)
         if {"lr_low", "lr_high"} <= set(part):
-            ax.errorbar(part["log_ratio"], y, xerr=[(part["log_ratio"] - part["lr_low"]).clip(lower=0),
-                                                    (part["lr_high"] - part["log_ratio"]).clip(lower=0)],
-                        fmt="none", ecolor="0.25", elinewidth=0.8, capsize=2)
-        ax.set_yticks(y, [f"{t} ({int(p)}¶)" for t, p in zip(part["term"], part["paras"])], fontsize=7.5)
+            ok = part["lr_low"].notna().to_numpy()
+            if ok.any():
+                p = part[ok]
+                ax.errorbar(p["log_ratio"], y[ok], xerr=[(p["log_ratio"] - p["lr_low"]).clip(lower=0),
+                                                         (p["lr_high"] - p["log_ratio"]).clip(lower=0)],
+                            fmt="none", ecolor="0.15", elinewidth=0.8, capsize=3, capthick=1.0, zorder=3)
+        side = np.where(part["direction"] == "over", "here", "rest")
+        ax.set_yticks(y, [f"{t} ({int(p)}¶ {s})" for t, p, s in zip(part["term"], part["paras"], side)], fontsize=7.5)
         ax.set_ylim(-0.7, max(len(part), 1) - 0.3)
         ax.axvline(0, color="0.3", linewidth=0.8)
         ax.grid(axis="y", visible=False)
@@ -291,10 +317,13 @@ def keyness_chart(top: pd.DataFrame, alpha: float = 0.05, max_terms: int = 12, m
         ax.set_xlabel("log ratio (log2, this year vs the others)", fontsize=8)
         ax.tick_params(axis="x", labelbottom=True)
         if notes:
-            ax.annotate("\n".join(textwrap.fill(nt, 70) for nt in notes), xy=(0, 0), xycoords="axes fraction",
+            ax.annotate("\n".join(textwrap.fill(nt, 70) for nt in notes if nt), xy=(0, 0), xycoords="axes fraction",
                         xytext=(-60, -30), textcoords="offset points", fontsize=6.5, va="top", color="0.3")
-    fig.suptitle(f"Keyness per year vs the other years, both ways. Filled: Bonferroni-corrected p < {alpha}; "
-                 "(n¶) = paragraphs the term occurs in", fontsize=9)
+    family = int(top["family"].iloc[0]) if "family" in top and len(top) else 0
+    fig.suptitle(f"Keyness per year vs the other years, both ways; bars ordered by G², length = log ratio. Presence test, "
+                 f"Bonferroni over {family} tests, p < {alpha}: filled = holds over documents, hatched = holds over "
+                 "paragraphs only, outlined = does not hold.\n(n¶ here / rest) = paragraphs containing the term in "
+                 "this year (over-used) or in the other years (under-used)", fontsize=8.5)
     fig.tight_layout()
     return fig
 

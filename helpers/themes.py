@@ -51,11 +51,30 @@ def _group_indicator(labels) -> tuple[sparse.csr_matrix, np.ndarray]:
 
 
 def _top(scores: np.ndarray, groups, terms, n: int, name: str) -> pd.DataFrame:
+    """Per group the terms with the `n` highest positive scores, ranked with competition ranking;
+    every term tied with the n-th is kept (so a group may list more than `n`), listed by name."""
     rows = []
     for g, row in zip(groups, scores):
-        order = np.lexsort((terms, -row))[:n]  # ties broken alphabetically: deterministic
-        rows += [{"group": g, "rank": r + 1, "term": terms[j], name: row[j]} for r, j in enumerate(order) if row[j] > 0]
-    return pd.DataFrame(rows, columns=["group", "rank", "term", name])
+        r9 = np.round(row, 9)  # a tie is a tie whatever the CPU's last bits
+        order = [j for j in np.lexsort((terms, -r9)) if r9[j] > 0]
+        if not order:
+            continue
+        cut = r9[order[min(n, len(order)) - 1]]
+        for j in order:
+            if r9[j] < cut:
+                break
+            rows.append({"group": g, "rank": int((r9 > r9[j]).sum()) + 1, "term": terms[j], name: row[j],
+                         "tied_at_cut": bool(r9[j] == cut and (r9 == cut).sum() > 1)})
+    return pd.DataFrame(rows, columns=["group", "rank", "term", name, "tied_at_cut"])
+
+
+def class_idf(counts, labels, terms) -> pd.DataFrame:
+    """The idf class-based TF-IDF gives each term: scikit-learn's smooth idf over the groups, so
+    with k groups it takes at most k values, one per number of groups the term occurs in."""
+    ind, groups = _group_indicator(labels)
+    present = np.asarray(((ind @ counts) > 0).sum(axis=0)).ravel()
+    return pd.DataFrame({"term": terms, "groups_with_term": present,
+                         "idf": np.log((1 + len(groups)) / (1 + present)) + 1})
 
 
 def top_terms_mean(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, by: str = "event_year",
@@ -151,8 +170,8 @@ def _bonferroni(p, m: int):
 
 KEYNESS_COLUMNS = ["group", "direction", "rank", "term", "includes", "freq_target", "freq_ref", "per_1000_target",
                    "per_1000_ref", "G2", "signed_G2", "log_ratio", "docs", "paras", "top_para_share", "flag",
-                   "tokens_target", "tokens_ref", "p_chi2", "p_fisher", "p_perm", "perm_unit", "family", "p_bonferroni", "lr_low", "lr_high",
-                   "boot_unit"]
+                   "tokens_target", "tokens_ref", "p_chi2", "p_fisher", "presence", "p_presence", "presence_unit", "tested",
+                   "family", "p_bonferroni", "holds", "lr_low", "lr_high", "boot_unit", "boot_kept"]
 
 
 class KeynessData:
@@ -185,8 +204,8 @@ class KeynessData:
         when below; `signed_G2` is G² with that sign. Dispersion is measured on the side the term
         is over-represented in (the target for "over", the reference for "under"): `docs` and
         `paras` it occurs in there, and `top_para_share`, the share of its count there that sits
-        in one paragraph. `p_chi2` is G²'s asymptotic p (χ², 1 df); `family` the number of terms
-        tested; `tokens_target` and `tokens_ref` the two sides' sizes."""
+        in one paragraph. `p_chi2` is G²'s asymptotic p (χ², 1 df); `tested` the number of terms
+        tested in this comparison; `tokens_target` and `tokens_ref` the two sides' sizes."""
         target, reference = np.asarray(target, bool), np.asarray(reference, bool)
         a = np.asarray(self.X[target].sum(axis=0)).ravel()
         b = np.asarray(self.X[reference].sum(axis=0)).ravel()
@@ -204,27 +223,35 @@ class KeynessData:
                             "docs": np.where(over, dt, dr), "paras": np.where(over, pt, pr),
                             "top_para_share": np.where(over, st, sr), "p_chi2": chi2.sf(g2, df=1),
                             "tokens_target": c, "tokens_ref": d})
-        out["family"] = len(out)
+        out["tested"] = len(out)
         # G² rounded before sorting, so that a difference in the last bit (another CPU) cannot reorder terms
         return (out.assign(_g=out["G2"].round(9)).sort_values(["_g", "term"], ascending=[False, True], kind="stable")
                 .drop(columns="_g").reset_index(drop=True))
 
-    def _units(self, rows: np.ndarray, min_docs: int) -> tuple[np.ndarray, str]:
-        """The resampling unit of a set of rows: its documents when it has at least `min_docs`,
-        else its paragraphs. Returns a unit code per row and the unit's name."""
+    def _units(self, rows: np.ndarray, min_units: int) -> tuple[np.ndarray | None, str]:
+        """The resampling unit of a set of rows: its documents when it has at least `min_units`,
+        else its paragraphs when it has that many, else none (too few units for a bootstrap: n
+        units give only C(2n-1, n) distinct resamples, 10 for 3). Returns a unit code per row
+        (None when unavailable) and a description such as "12 paragraphs"."""
         idx = np.flatnonzero(rows)
         docs = self.doc_codes[idx]
-        if len(np.unique(docs)) >= min_docs:
-            return np.unique(docs, return_inverse=True)[1], "documents"
-        return np.arange(len(idx)), "paragraphs"
+        n_docs = len(np.unique(docs))
+        if n_docs >= min_units:
+            return np.unique(docs, return_inverse=True)[1], f"{n_docs} documents"
+        if len(idx) >= min_units:
+            return np.arange(len(idx)), f"{len(idx)} paragraphs"
+        return None, f"unavailable ({n_docs} documents, {len(idx)} paragraphs)"
 
     def bootstrap(self, target, reference, terms, n_boot: int = 1000, seed: int = 0,
-                  level: float = 0.95, min_docs: int = 3) -> pd.DataFrame:
+                  level: float = 0.95, min_units: int = 8) -> pd.DataFrame:
         """Percentile interval of each term's log ratio, resampling with replacement within the
         target and within the reference. The unit resampled on each side is the document when
-        that side has at least `min_docs` documents (the interval then speaks of variation
-        between documents), else the paragraph (variation within the side's few documents only);
-        `boot_unit` says which, e.g. "paragraphs / documents" (target / reference)."""
+        that side has at least `min_units` documents (the interval then speaks of variation
+        between documents), else the paragraph when it has that many (variation within the side's
+        few documents only), else there is no interval (NaN). `boot_unit` names both sides, e.g.
+        "15 paragraphs / 26 paragraphs" (target / reference). A resample in which the term occurs
+        on neither side has no log ratio (it is not an effect of zero): it is dropped, and
+        `boot_kept` counts the resamples the interval rests on."""
         rng = np.random.default_rng(seed)
         target, reference = np.asarray(target, bool), np.asarray(reference, bool)
         cols = [int(np.flatnonzero(self.terms == t)[0]) for t in terms]
@@ -232,52 +259,77 @@ class KeynessData:
         n = len(self.sizes)
         sides = []
         for rows in (target, reference):
-            codes, name = self._units(rows, min_docs)
+            codes, name = self._units(rows, min_units)
             # unit x paragraph indicator: a resample's weights are unit draws spread to their rows
-            ind = sparse.csr_matrix((np.ones(len(codes)), (codes, np.flatnonzero(rows))), shape=(codes.max() + 1, n))
+            ind = None if codes is None else sparse.csr_matrix(
+                (np.ones(len(codes)), (codes, np.flatnonzero(rows))), shape=(codes.max() + 1, n))
             sides.append((ind, name))
+        unit = f"{sides[0][1]} / {sides[1][1]}"
+        if any(ind is None for ind, _ in sides):
+            nan = np.full(len(cols), np.nan)
+            return pd.DataFrame({"term": list(terms), "lr_low": nan, "lr_high": nan, "boot_unit": unit, "boot_kept": 0})
         lrs = np.empty((n_boot, len(cols)))
         for k in range(n_boot):
             w = [np.bincount(rng.integers(0, ind.shape[0], ind.shape[0]), minlength=ind.shape[0]) @ ind
                  for ind, _ in sides]
-            lrs[k] = log_ratio(Xs.T @ w[0], Xs.T @ w[1], w[0] @ self.sizes, w[1] @ self.sizes)
-        lrs = np.round(lrs, 9)  # 0 stays 0, not 3e-16, whatever the CPU's last bits
-        lo, hi = np.percentile(lrs, [50 * (1 - level), 50 * (1 + level)], axis=0)
-        return pd.DataFrame({"term": list(terms), "lr_low": lo, "lr_high": hi,
-                             "boot_unit": f"{sides[0][1]} / {sides[1][1]}"})
+            a, b = Xs.T @ w[0], Xs.T @ w[1]
+            lrs[k] = np.where((a + b) > 0, log_ratio(a, b, w[0] @ self.sizes, w[1] @ self.sizes), np.nan)
+        lrs = np.round(lrs, 9)  # the same percentiles whatever the CPU's last bits
+        kept = np.isfinite(lrs).sum(axis=0)
+        with np.errstate(all="ignore"):
+            lo, hi = (np.nanpercentile(lrs, [50 * (1 - level), 50 * (1 + level)], axis=0) if n_boot
+                      else (np.full(len(cols), np.nan),) * 2)
+        return pd.DataFrame({"term": list(terms), "lr_low": lo, "lr_high": hi, "boot_unit": unit, "boot_kept": kept})
 
-    def permutation_p(self, target, reference, terms, n_perm: int = 2000, seed: int = 0,
-                      min_docs: int = 3) -> tuple[np.ndarray, str]:
-        """Two-sided permutation p of each term's G²: the target/reference labels are shuffled
-        over whole units (documents when both sides have at least `min_docs` of them, else
-        paragraphs) keeping the number of target units, and p = (1 + #{G²_perm >= G²}) / (1 +
-        n_perm). Unlike χ² and Fisher it does not treat the tokens of one paragraph as
-        independent: a term piled into one paragraph moves with it. It assumes the units are
-        exchangeable between the two sides. Returns the p-values and the unit's name."""
-        rng = np.random.default_rng(seed)
+    def presence_p(self, target, reference, terms, min_docs: int = 3) -> tuple[np.ndarray, list[str], str]:
+        """Two-sided p of the exact permutation test of how many of the target's units contain
+        each term: units are documents when both sides have at least `min_docs` of them, else
+        paragraphs; shuffling the target/reference labels over the units, the number of target
+        units containing the term is hypergeometric, so p is computed exactly (Fisher's exact test
+        on the units x contains-the-term table, two-sided), with no sampling and no seed. The
+        statistic counts units, not tokens, so a term piled into one paragraph counts once and
+        the units' lengths cannot make a random split look less extreme than the observed one
+        (a permuted G² does that: random unit sets holding the term carry more or fewer tokens).
+        It assumes the units are exchangeable between the two sides. Returns the p-values, a
+        "k/n vs k/n" presence string per term (units containing it / units, target vs
+        reference) and the unit's name."""
         target, reference = np.asarray(target, bool), np.asarray(reference, bool)
-        rows = np.flatnonzero(target | reference)
         by_doc = min(len(np.unique(self.doc_codes[target])), len(np.unique(self.doc_codes[reference]))) >= min_docs
-        codes = (np.unique(self.doc_codes[rows], return_inverse=True)[1] if by_doc else np.arange(len(rows)))
-        n_units = codes.max() + 1
-        n_target = len(np.unique(codes[target[rows]]))
         cols = [int(np.flatnonzero(self.terms == t)[0]) for t in terms]
-        Xs = self.X[rows][:, cols].toarray()
-        sizes = self.sizes[rows]
-        total, tokens = Xs.sum(axis=0), sizes.sum()
-        obs = log_likelihood(Xs[target[rows]].sum(axis=0), Xs[reference[rows]].sum(axis=0),
-                             sizes[target[rows]].sum(), sizes[reference[rows]].sum())
-        hits = np.zeros(len(cols))
-        for start in range(0, n_perm, 256):
-            k = min(256, n_perm - start)
-            pick = np.argsort(rng.random((k, n_units)), axis=1)[:, :n_target]  # k random sets of target units
-            is_t = np.zeros((k, n_units), bool)
-            np.put_along_axis(is_t, pick, True, axis=1)
-            w = is_t[:, codes].astype(float)  # k x rows
-            a, c = w @ Xs, w @ sizes
-            g = log_likelihood(a, total - a, c[:, None], tokens - c[:, None])
-            hits += (np.round(g, 9) >= np.round(obs, 9)).sum(axis=0)
-        return (1 + hits) / (1 + n_perm), "documents" if by_doc else "paragraphs"
+        present = (self.X[:, cols] > 0).astype(float).tocsc()
+        if by_doc:
+            ind, _ = _group_indicator(self.doc_codes)
+            present = ((ind @ present) > 0).astype(float)
+            side_t = np.unique(self.doc_codes[target])
+            side_r = np.unique(self.doc_codes[reference])
+        else:
+            side_t, side_r = np.flatnonzero(target), np.flatnonzero(reference)
+        present = sparse.csr_matrix(present)
+        kt = np.asarray(present[side_t].sum(axis=0)).ravel().astype(int)
+        kr = np.asarray(present[side_r].sum(axis=0)).ravel().astype(int)
+        nt, nr = len(side_t), len(side_r)
+        p = np.array([fisher_exact([[x, nt - x], [y, nr - y]])[1] for x, y in zip(kt, kr)], dtype=float)
+        return p, [f"{x}/{nt} vs {y}/{nr}" for x, y in zip(kt, kr)], "documents" if by_doc else "paragraphs"
+
+
+def keyness_family(data: KeynessData, by: str = "event_year", min_freq: int = 3, pairwise: bool = True) -> pd.DataFrame:
+    """Every comparison a keyness analysis runs, with the number of terms it tests (`compare`'s
+    family): each group against the rest, and, with `pairwise`, each unordered pair of groups
+    (A over B and B over A are one two-sided test per term). The sum of `tested` is the family a
+    correction must cover when all the years' results are read together."""
+    labels = data.paras[by].to_numpy()
+    groups = np.unique(labels)
+    rows = []
+    if len(groups) > 1:
+        for g in groups:
+            rows.append({"comparison": f"{g} vs the rest", "kind": "one vs rest",
+                         "tested": len(data.compare(labels == g, labels != g, min_freq))})
+        if pairwise and len(groups) > 2:
+            for i, ga in enumerate(groups):
+                for gb in groups[i + 1:]:
+                    rows.append({"comparison": f"{ga} vs {gb}", "kind": "pair",
+                                 "tested": len(data.compare(labels == ga, labels == gb, min_freq))})
+    return pd.DataFrame(rows, columns=["comparison", "kind", "tested"])
 
 
 def _fold_nested(k: pd.DataFrame) -> pd.DataFrame:
@@ -309,7 +361,7 @@ def select_keyness(k: pd.DataFrame, n: int, min_freq: int, min_paras: int = 2,
     lives in one passage is not ranked as a theme: found in fewer than `min_paras` paragraphs on
     its side (`flag` "one paragraph"), or with at least `max_para_share` of its count there in one
     paragraph ("mostly one paragraph"). It is kept, with rank empty, when its G² would have placed
-    it in the list. Fisher's exact p and its Bonferroni correction over the family are added."""
+    it in the list. Fisher's exact p (tokens as independent draws) is added."""
     k = _fold_nested(k)
     out = []
     for direction, col in (("over", "freq_target"), ("under", "freq_ref")):
@@ -326,7 +378,6 @@ def select_keyness(k: pd.DataFrame, n: int, min_freq: int, min_paras: int = 2,
     sel = pd.concat(out, ignore_index=True)
     # Fisher's exact test for the selected terms only (one scipy call per table)
     sel["p_fisher"] = fisher_p(sel["freq_target"], sel["freq_ref"], sel["tokens_target"], sel["tokens_ref"])
-    sel["p_bonferroni"] = _bonferroni(sel["p_fisher"], sel["family"].iloc[0] if len(sel) else 1)
     if sel.empty:
         return sel.drop(columns="_o")
     sel["_d"] = sel["direction"].map({"over": 0, "under": 1})
@@ -334,53 +385,81 @@ def select_keyness(k: pd.DataFrame, n: int, min_freq: int, min_paras: int = 2,
     return sel.sort_values(["_d", "_o", "_g", "term"], kind="stable").drop(columns=["_d", "_o", "_g"]).reset_index(drop=True)
 
 
+def _correct(k: pd.DataFrame, data: KeynessData, target, reference, family: int, alpha: float,
+             min_docs: int) -> pd.DataFrame:
+    """Add the presence test (KeynessData.presence_p) and its Bonferroni correction over `family`."""
+    if len(k):
+        k["p_presence"], k["presence"], k["presence_unit"] = data.presence_p(target, reference, k["term"], min_docs)
+    else:
+        k = k.assign(p_presence=pd.Series(dtype=float), presence="", presence_unit="")
+    k["family"] = family
+    k["p_bonferroni"] = _bonferroni(k["p_presence"], family)
+    k["holds"] = k["p_bonferroni"] < alpha
+    return k
+
+
 def distinctive_terms(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, by: str = "event_year",
-                      n: int = 10, min_freq: int = 3, n_boot: int = 0, seed: int = 0, n_perm: int = 0,
+                      n: int = 10, min_freq: int = 3, n_boot: int = 0, seed: int = 0,
                       min_paras: int = 2, max_para_share: float = 0.75, min_docs: int = 3,
+                      min_boot_units: int = 8, family: int | None = None, alpha: float = 0.05,
                       data: KeynessData | None = None) -> pd.DataFrame:
     """Each group against all the others, both ways: the `n` terms with the highest G² among
     those over-used in the group and among those under-used (see select_keyness for ties, nested
-    terms and one-paragraph terms), each with its direction, dispersion, χ² and Fisher p-values,
-    the size of the family of terms tested (`family`) and the Bonferroni-corrected p over it.
-    With `n_perm`, a permutation p too (see KeynessData.permutation_p), which then is the p
-    corrected; with `n_boot`, a bootstrap interval on the log ratio (see KeynessData.bootstrap)."""
+    terms and one-paragraph terms), each with its direction, dispersion, χ² and Fisher p-values
+    (tokens as independent draws), and the exact presence test over units (paragraphs, or
+    documents when both sides have `min_docs`; KeynessData.presence_p), which is the p corrected:
+    Bonferroni over `family` tests (default: every term tested in every group's comparison, all
+    years together; pass keyness_family()'s total to cover the pairwise tests too). `tested` is
+    the number of terms tested in the row's own comparison, `holds` whether the corrected p is
+    below `alpha`. With `n_boot`, a bootstrap interval on the log ratio (KeynessData.bootstrap,
+    resampling units only where a side has `min_boot_units` of them)."""
     data = data or KeynessData(paras, policy)
     labels = data.paras[by].to_numpy()
+    groups = np.unique(labels)
+    if family is None:
+        family = int(keyness_family(data, by, min_freq, pairwise=False)["tested"].sum())
     out = []
-    for g in np.unique(labels):
+    for g in groups:
         target = labels == g
         if target.all():
             continue
         k = select_keyness(data.compare(target, ~target, min_freq), n, min_freq, min_paras, max_para_share)
-        if n_perm and len(k):
-            k["p_perm"], k["perm_unit"] = data.permutation_p(target, ~target, k["term"], n_perm, seed, min_docs)
-            k["p_bonferroni"] = _bonferroni(k["p_perm"], k["family"].iloc[0])
+        k = _correct(k, data, target, ~target, family, alpha, min_docs)
         if n_boot and len(k):
-            k = k.merge(data.bootstrap(target, ~target, k["term"], n_boot, seed, min_docs=min_docs), on="term", how="left")
+            k = k.merge(data.bootstrap(target, ~target, k["term"], n_boot, seed, min_units=min_boot_units),
+                        on="term", how="left")
         out.append(k.assign(group=g))
-    cols = [c for c in KEYNESS_COLUMNS if (n_perm or c not in ("p_perm", "perm_unit"))
-            and (n_boot or c not in ("lr_low", "lr_high", "boot_unit"))]
+    cols = [c for c in KEYNESS_COLUMNS if n_boot or c not in ("lr_low", "lr_high", "boot_unit", "boot_kept")]
     if not out:  # one group only: nothing to compare, an empty table with the usual columns
         return pd.DataFrame(columns=cols)
     return pd.concat(out, ignore_index=True)[cols]
 
 
 def pairwise_keyness(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, by: str = "event_year",
-                     n: int = 5, min_freq: int = 3, min_paras: int = 2, data: KeynessData | None = None) -> pd.DataFrame:
+                     n: int = 5, min_freq: int = 3, min_paras: int = 2, min_docs: int = 3,
+                     family: int | None = None, alpha: float = 0.05, data: KeynessData | None = None) -> pd.DataFrame:
     """Every ordered pair of groups (A over B): A's `n` most over-represented terms (ties kept,
-    nested terms folded, one-paragraph terms flagged, as in distinctive_terms)."""
+    nested terms folded, one-paragraph terms flagged, as in distinctive_terms), with the same
+    presence test as distinctive_terms, Bonferroni-corrected over `family` (default: the terms
+    tested in every unordered pair; pass keyness_family()'s total to cover all comparisons), and
+    `holds` when the corrected p is below `alpha`."""
     data = data or KeynessData(paras, policy)
     labels = data.paras[by].to_numpy()
     groups = np.unique(labels)
+    if family is None:
+        fam = keyness_family(data, by, min_freq)
+        family = int(fam.loc[fam["kind"] == "pair", "tested"].sum()) if len(groups) > 2 else int(fam["tested"].sum())
     out = []
     for ga in groups:
         for gb in groups:
             if ga == gb:
                 continue
             k = select_keyness(data.compare(labels == ga, labels == gb, min_freq), n, min_freq, min_paras)
-            k = k[k["direction"] == "over"]
+            k = k[k["direction"] == "over"].copy()
+            k = _correct(k, data, labels == ga, labels == gb, family, alpha, min_docs)
             out.append(k.assign(group=ga, versus=gb)[["group", "versus", "rank", "term", "freq_target", "freq_ref",
-                                                      "G2", "p_fisher", "family", "log_ratio", "paras", "flag"]])
+                                                      "G2", "log_ratio", "paras", "flag", "p_fisher", "presence",
+                                                      "p_presence", "tested", "family", "p_bonferroni", "holds"]])
     return pd.concat(out, ignore_index=True)
 
 
@@ -466,16 +545,18 @@ def similarity_long(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def inference_summary(top: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
-    """Per group, from a distinctive_terms table: the family of terms tested, the terms shown each
-    way, the flagged ones, and how many shown terms pass `alpha` after Bonferroni over the family
-    under each test computed (χ², Fisher's exact, permutation when present)."""
+    """Per group, from a distinctive_terms table: the terms tested in its comparison, the family
+    corrected over, the terms shown each way, the flagged ones, and how many shown terms pass
+    `alpha` after Bonferroni over the family under each test (χ² and Fisher on tokens, the
+    presence test on units)."""
     rows = []
     for g, part in top.groupby("group", sort=True):
         m = int(part["family"].iloc[0])
-        row = {"group": g, "family": m, "over": int((part["direction"] == "over").sum()),
+        row = {"group": g, "tested": int(part["tested"].iloc[0]), "family": m,
+               "over": int((part["direction"] == "over").sum()),
                "under": int((part["direction"] == "under").sum()), "flagged": int(part["rank"].isna().sum())}
-        for test in ("p_chi2", "p_fisher", "p_perm"):
+        for test in ("p_chi2", "p_fisher", "p_presence"):
             if test in part:
-                row[f"{test}_significant"] = int((_bonferroni(part[test], m) < alpha).sum())
+                row[f"{test}_holds"] = int((_bonferroni(part[test], m) < alpha).sum())
         rows.append(row)
     return pd.DataFrame(rows)

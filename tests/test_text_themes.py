@@ -127,7 +127,7 @@ def _synthetic():
 
 
 def test_distinctive_terms_recover_planted_words_with_intervals():
-    top = T.distinctive_terms(_synthetic(), n=1, min_freq=3, n_boot=200)
+    top = T.distinctive_terms(_synthetic(), n=1, min_freq=3, n_boot=200, min_boot_units=6)
     top = top[top["direction"] == "over"]
     assert top[["group", "term"]].values.tolist() == [[2001, "alpha"], [2002, "beta"], [2003, "gamma"]]
     assert (top["lr_low"] > 0).all() and (top["lr_low"] <= top["log_ratio"]).all()
@@ -242,7 +242,7 @@ def test_keyness_both_ways_with_signed_g2_and_dispersion():
     assert table.loc["beta", ["docs", "paras"]].tolist() == [2, 4]
     assert table.loc["beta", "top_para_share"] == pytest.approx(2 / 5)
     assert table.loc["alpha", ["docs", "paras"]].tolist() == [1, 2]
-    assert (table["family"] == len(table)).all()
+    assert (table["tested"] == len(table)).all()
 
 
 def test_ties_at_the_cut_off_are_all_shown_and_nested_terms_folded():
@@ -267,30 +267,69 @@ def test_a_term_living_in_one_paragraph_is_flagged_not_ranked():
     assert row["flag"] == "mostly one paragraph" and pd.isna(row["rank"]) and row["top_para_share"] == pytest.approx(5 / 6)
 
 
-def test_fisher_and_permutation_p_and_the_family_size():
-    top = T.distinctive_terms(_synthetic(), n=1, min_freq=3, n_perm=500, seed=1)
-    row = top[(top["group"] == 2001) & (top["term"] == "alpha")].iloc[0]
+def test_fisher_p_and_the_presence_test_is_not_fooled_by_paragraph_length():
+    """The reviewer's case: a term in 3 short paragraphs of a 15-paragraph target, none of 26 long
+    reference paragraphs. The permutation distribution of 'target paragraphs containing the term'
+    is hypergeometric: P(all 3 in a random 15 of 41) = C(15,3)/C(41,3) = 0.0427. A permuted G²
+    gave 0.0003 here, because random 15-paragraph sets holding the term carry more tokens."""
+    from math import comb
+    from scipy.stats import fisher_exact
+    rows = [("t", 2001, "liu yunshan spoke" if i < 3 else "network market") for i in range(15)]
+    rows += [("r", 2002, "network market growth policy trade data cloud rules law " * 3) for _ in range(26)]
+    paras = _paras(rows)
+    top = T.distinctive_terms(paras, n=1, min_freq=3)
+    row = top[(top["group"] == 2001) & (top["term"] == "liu yunshan")].iloc[0]
+    assert row["p_presence"] == pytest.approx(comb(15, 3) / comb(41, 3)) and row["presence_unit"] == "paragraphs"
+    assert row["presence"] == "3/15 vs 0/26"
     table = [[row["freq_target"], row["freq_ref"]],
              [row["tokens_target"] - row["freq_target"], row["tokens_ref"] - row["freq_ref"]]]
-    from scipy.stats import fisher_exact
     assert row["p_fisher"] == pytest.approx(fisher_exact(table)[1])
-    assert row["p_fisher"] > row["p_chi2"]  # small counts: the exact test is more cautious here
-    assert row["p_perm"] == pytest.approx(1 / 501) and row["perm_unit"] == "paragraphs"
-    assert row["p_bonferroni"] == pytest.approx(min(1, row["p_perm"] * row["family"]))
-    # the family is every term tested in that comparison, both ways
+    assert row["p_presence"] > row["p_fisher"]  # fewer units than tokens: more cautious, not less
+
+
+def test_the_family_covers_every_comparison_and_every_year():
+    top = T.distinctive_terms(_synthetic(), n=1, min_freq=3)
     k = T.KeynessData(_synthetic())
     labels = k.paras["event_year"].to_numpy()
-    assert row["family"] == len(k.compare(labels == 2001, labels != 2001, 3))
+    tested = {g: len(k.compare(labels == g, labels != g, 3)) for g in (2001, 2002, 2003)}
+    # each row: the terms tested in its own comparison, corrected over all three comparisons
+    assert (top["tested"] == top["group"].map(tested)).all() and (top["family"] == sum(tested.values())).all()
+    assert np.allclose(top["p_bonferroni"], np.minimum(1, top["p_presence"] * sum(tested.values())))
+    assert (top["holds"] == (top["p_bonferroni"] < 0.05)).all()
+    fam = T.keyness_family(k, min_freq=3)
+    assert fam["kind"].tolist() == ["one vs rest"] * 3 + ["pair"] * 3
+    assert fam.loc[fam["kind"] == "pair", "tested"].tolist() == [len(k.compare(labels == a, labels == b, 3))
+                                                                 for a, b in [(2001, 2002), (2001, 2003), (2002, 2003)]]
+    total = int(fam["tested"].sum())
+    pw = T.pairwise_keyness(_synthetic(), n=1, min_freq=3, family=total)
+    assert (pw["family"] == total).all() and {"p_presence", "p_bonferroni", "holds"} <= set(pw)
+    assert np.allclose(pw["p_bonferroni"], np.minimum(1, pw["p_presence"] * total))
 
 
-def test_bootstrap_and_permutation_over_documents_when_a_side_has_three():
+def test_presence_over_documents_when_both_sides_have_three_and_bootstrap_needs_enough_units():
     rows = [(f"d{y}-{i}", y, f"{w} {w} network market growth policy") for y, w in [(2001, "alpha"), (2002, "beta")]
             for i in range(3)] + [("d2003-0", 2003, "gamma gamma network market")]
     paras = _paras(rows)
-    top = T.distinctive_terms(paras, n=1, min_freq=2, n_boot=50, n_perm=50)
-    units = top.groupby("group")[["boot_unit", "perm_unit"]].first()
-    assert units.loc[2001].tolist() == ["documents / documents", "documents"]
-    assert units.loc[2003].tolist() == ["paragraphs / documents", "paragraphs"]
+    top = T.distinctive_terms(paras, n=1, min_freq=2, n_boot=50, min_boot_units=3)
+    units = top.groupby("group")[["boot_unit", "presence_unit"]].first()
+    assert units.loc[2001].tolist() == ["3 documents / 4 documents", "documents"]
+    assert units.loc[2003].tolist() == ["unavailable (1 documents, 1 paragraphs) / 6 documents", "paragraphs"]
+    assert top.loc[top["group"] == 2003, ["lr_low", "lr_high"]].isna().all().all()
+    # the default minimum (8 units): 3 documents give only 10 distinct resamples, so no interval
+    top8 = T.distinctive_terms(paras, n=1, min_freq=2, n_boot=50)
+    assert top8["lr_low"].isna().all() and top8["boot_unit"].str.contains("unavailable").all()
+
+
+def test_bootstrap_drops_resamples_where_the_term_is_absent_on_both_sides():
+    # "rare" in one paragraph of 8 on each side: many resamples miss it on both sides
+    rows = [("a", 2001, "rare network" if i == 0 else "network market") for i in range(8)]
+    rows += [("b", 2002, "rare growth" if i == 0 else "growth market") for i in range(8)]
+    k = T.KeynessData(_paras(rows), DEFAULT_POLICY.with_(min_df=1))
+    labels = k.paras["event_year"].to_numpy()
+    boot = k.bootstrap(labels == 2001, labels == 2002, ["rare"], n_boot=400, seed=0).iloc[0]
+    assert boot["boot_unit"] == "8 paragraphs / 8 paragraphs"
+    # P(absent from both resamples) = (7/8)^16 = 0.118: about 47 of 400 dropped, none counted as 0
+    assert 300 < boot["boot_kept"] < 390
 
 
 def test_charts_wrap_into_a_grid_for_many_years():
@@ -309,7 +348,7 @@ def test_charts_wrap_into_a_grid_for_many_years():
             rows.append((f"d{year}-{i % 2}", year, f"global {word} {word} governance network {words[(k + 1) % 11]}. "
                                                    f"Digital governance policy {word} market growth"))
     paras = _paras(rows)
-    top = T.distinctive_terms(paras, n=3, min_freq=2, n_boot=20)
+    top = T.distinctive_terms(paras, n=3, min_freq=2, n_boot=20, min_boot_units=4)
     fig = keyness_chart(top)
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(visible) == 11 and fig.get_size_inches()[0] <= 3 * 4.6 + 0.01
@@ -339,3 +378,16 @@ def test_collocates_trace_to_their_sentences():
         hit = lines[(lines["group"] == g) & (lines["collocate"] == c)]
         assert len(hit) == n and all(c in s.lower() for s in hit["sentence"])
     assert table.loc[table["collocate"] == "digital", "log_dice"].item() == pytest.approx(14 + math.log2(2 * 2 / (2 + 2)))
+
+
+def test_top_terms_keep_ties_at_the_cut_off_and_class_idf_has_one_value_per_group_count():
+    paras = _paras([("a", 2001, "alpha beta gamma delta"), ("b", 2002, "alpha omega"), ("c", 2003, "alpha sigma")])
+    top = T.top_terms_class(paras, DEFAULT_POLICY.with_(min_df=1, ngram_range=(1, 1)), n=2)
+    first = top[top["group"] == 2001]
+    # beta, delta, gamma tie behind nothing: all three kept at rank 1, none cut alphabetically
+    assert first["term"].tolist() == ["beta", "delta", "gamma"] and set(first["rank"]) == {1} and first["tied_at_cut"].all()
+    m = TermMatrix(paras["text"], DEFAULT_POLICY.with_(min_df=1, ngram_range=(1, 1)))
+    idf = T.class_idf(m.counts, paras["event_year"], m.terms).set_index("term")
+    assert idf.loc["alpha", "groups_with_term"] == 3 and idf.loc["beta", "groups_with_term"] == 1
+    assert idf["idf"].nunique() == idf["groups_with_term"].nunique() <= 3
+    assert idf.loc["alpha", "idf"] == pytest.approx(1.0)
