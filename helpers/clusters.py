@@ -26,7 +26,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from .text import DEFAULT_POLICY, TermMatrix, TextPolicy
-from .themes import class_tfidf_top
+from .themes import class_tfidf_top, group_indicator
 
 
 class Representation:
@@ -190,8 +190,7 @@ def agglomerative_labels(X, k: int, max_n: int = 2000, seed: int = 0) -> np.ndar
 def nearest_centre(X, labels: np.ndarray, Y) -> np.ndarray:
     """For each row of Y, the cluster (of X's `labels`) whose normalised mean row is closest by
     cosine; -1 for a row with no term. Sparse products only (the same on every CPU)."""
-    groups = np.unique(labels)
-    ind = sparse.csr_matrix((np.ones(len(labels)), (np.searchsorted(groups, labels), np.arange(len(labels)))))
+    ind, groups = group_indicator(labels)
     centres = normalize(ind @ _as_sparse(X))
     sims = (_as_sparse(Y) @ centres.T).toarray()
     out = groups[sims.argmax(axis=1)]
@@ -224,11 +223,11 @@ def describe_clusters(rep: Representation, labels: np.ndarray, n_terms: int = 3,
     to the cluster's mean vector."""
     ranked = class_tfidf_top(rep.counts, labels, rep.terms, len(rep.terms))
     present = rep.counts > 0
+    col = {t: i for i, t in enumerate(rep.terms)}
     rows = []
     for c in sorted(np.unique(labels)):
         members = np.flatnonzero(labels == c)
         covered = np.asarray(present[members].sum(axis=0)).ravel()
-        col = {t: i for i, t in enumerate(rep.terms)}
         picked = [(t, int(covered[col[t]])) for t in ranked.loc[ranked["group"] == c, "term"]
                   if covered[col[t]] >= min_coverage * len(members)][:n_terms]
         centre = normalize(np.asarray(rep.X[members].mean(axis=0)))
@@ -327,9 +326,7 @@ def map_2d(rep: Representation, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 def document_linkage(rep: Representation) -> tuple[np.ndarray, list[str]]:
     """Average-linkage tree of the documents, on cosine distance between their normalised mean
     TF-IDF vectors (sparse products: the same on every CPU)."""
-    docs = rep.paras["doc_id"].to_numpy()
-    names = sorted(set(docs))
-    ind = sparse.csr_matrix((np.ones(len(docs)), (np.searchsorted(names, docs), np.arange(len(docs)))))
+    ind, names = group_indicator(rep.paras["doc_id"])
     D = cosine_distances(normalize(ind @ rep.X))
     np.fill_diagonal(D, 0)
-    return linkage(squareform(D, checks=False), method="average"), names
+    return linkage(squareform(D, checks=False), method="average"), names.tolist()

@@ -41,7 +41,7 @@ def baseline_paragraphs(paras: pd.DataFrame, series: str | None = WIC_SERIES) ->
     return rest[rest["series"] != series].reset_index(drop=True)
 
 
-def _group_indicator(labels) -> tuple[sparse.csr_matrix, np.ndarray]:
+def group_indicator(labels) -> tuple[sparse.csr_matrix, np.ndarray]:
     """A sparse groups x rows 0/1 matrix and the sorted group labels."""
     labels = np.asarray(labels)
     groups, codes = np.unique(labels, return_inverse=True)
@@ -71,7 +71,7 @@ def _top(scores: np.ndarray, groups, terms, n: int, name: str) -> pd.DataFrame:
 def class_idf(counts, labels, terms) -> pd.DataFrame:
     """The idf class-based TF-IDF gives each term: scikit-learn's smooth idf over the groups, so
     with k groups it takes at most k values, one per number of groups the term occurs in."""
-    ind, groups = _group_indicator(labels)
+    ind, groups = group_indicator(labels)
     present = np.asarray(((ind @ counts) > 0).sum(axis=0)).ravel()
     return pd.DataFrame({"term": terms, "groups_with_term": present,
                          "idf": np.log((1 + len(groups)) / (1 + present)) + 1})
@@ -81,7 +81,7 @@ def top_terms_mean(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, by:
                    n: int = 10, matrix: TermMatrix | None = None) -> pd.DataFrame:
     """Top terms per group by the mean of the group's paragraph TF-IDF vectors."""
     matrix = matrix or TermMatrix(paras["text"], policy)
-    ind, groups = _group_indicator(paras[by])
+    ind, groups = group_indicator(paras[by])
     means = (sparse.diags(1 / np.asarray(ind.sum(axis=1)).ravel()) @ ind @ matrix.tfidf).toarray()
     return _top(means, groups, matrix.terms, n, "mean_tfidf")
 
@@ -98,7 +98,7 @@ def top_terms_class(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, by
 def class_tfidf_top(counts, labels, terms, n: int = 10) -> pd.DataFrame:
     """Class-based TF-IDF from a rows x terms count matrix and a label per row: top `n` terms
     per label."""
-    ind, groups = _group_indicator(labels)
+    ind, groups = group_indicator(labels)
     X = TfidfTransformer().fit_transform(ind @ counts).toarray()
     return _top(X, groups, terms, n, "class_tfidf")
 
@@ -119,7 +119,7 @@ def centroid_similarity(paras: pd.DataFrame, by: str, policy: TextPolicy = DEFAU
     """Cosine similarity between groups (e.g. documents or years): each group is the normalised
     mean of its paragraphs' TF-IDF vectors."""
     matrix = matrix or TermMatrix(paras["text"], policy)
-    ind, groups = _group_indicator(paras[by])
+    ind, groups = group_indicator(paras[by])
     centroids = normalize(ind @ matrix.tfidf)
     sim = (centroids @ centroids.T).toarray()
     return pd.DataFrame(np.round(sim, 3), index=groups, columns=groups)
@@ -191,7 +191,7 @@ class KeynessData:
         total = np.asarray(Xr.sum(axis=0)).ravel()
         paras = np.diff(Xr.indptr)
         top = Xr.max(axis=0).toarray().ravel() if Xr.shape[0] else np.zeros(len(cols))
-        ind, _ = _group_indicator(self.doc_codes[rows])
+        ind, _ = group_indicator(self.doc_codes[rows])
         docs = np.diff((ind @ Xr).tocsc().indptr) if Xr.shape[0] else np.zeros(len(cols), int)
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(total > 0, top / total, 0.0)
@@ -298,7 +298,7 @@ class KeynessData:
         cols = [int(np.flatnonzero(self.terms == t)[0]) for t in terms]
         present = (self.X[:, cols] > 0).astype(float).tocsc()
         if by_doc:
-            ind, _ = _group_indicator(self.doc_codes)
+            ind, _ = group_indicator(self.doc_codes)
             present = ((ind @ present) > 0).astype(float)
             side_t = np.unique(self.doc_codes[target])
             side_r = np.unique(self.doc_codes[reference])
