@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -35,8 +36,9 @@ def execute(path: Path, timeout: int = 1200, write: bool = True) -> nbformat.Not
     """Run every cell of the notebook at `path` (in its folder) and, if `write`, write it back
     with its outputs. The kernel inherits this process's environment (CORPUS_DIR, FIGURES_DIR)."""
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                   config=KERNEL_CONFIG, resources={"metadata": {"path": str(path.parent)}}).execute()
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, config=kernel_config(sockets),
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
     tidy(nb)
     if write:
         nbformat.write(nb, path)
@@ -44,8 +46,13 @@ def execute(path: Path, timeout: int = 1200, write: bool = True) -> nbformat.Not
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-# Kernels over local Unix sockets: ipykernel warns about plain-text TCP, and no port is needed here.
-KERNEL_CONFIG = Config({"KernelManager": {"transport": "ipc"}})
+
+
+def kernel_config(folder: str) -> Config:
+    """A kernel over local Unix sockets in `folder` rather than TCP ports: ipykernel warns about
+    plain-text TCP, and nothing here needs the network. The socket path is absolute because the
+    kernel runs in the notebook's folder, and a relative one would resolve differently there."""
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "kernel")}})
 
 
 def tidy(nb) -> None:
