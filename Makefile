@@ -52,15 +52,17 @@ cpu-check: $(STAMP) ## regenerate notebooks and figures as two other CPUs would;
 	    git --no-pager diff --stat -- notebooks figures | tail -1; git checkout -q -- notebooks figures; \
 	  else echo "   same notebooks and figures byte for byte"; fi; done; exit $$rc
 
-# Lab opens Markdown files rendered (the learning path, the READMEs), not in the text editor.
+# Lab's defaults for this project: Markdown files open rendered (the learning path, the READMEs),
+# not in the text editor; no news feed or update check fetched from the web.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/wuzhen-corpus.json
-MARKDOWN_PREVIEW := {"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}}}
+LAB_SETTINGS := {"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}}, \
+  "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}
 
 lab: $(STAMP) ## open JupyterLab at the project root, on the learning path (notebooks/README.md)
-	@mkdir -p $(dir $(LAB_OVERRIDES)) && echo '$(MARKDOWN_PREVIEW)' > $(LAB_OVERRIDES)
+	@mkdir -p $(dir $(LAB_OVERRIDES)) && echo '$(LAB_SETTINGS)' > $(LAB_OVERRIDES)
 	@# jupyter_server_config.py: notebooks saved as committed, kernels over ipc (see that file)
 	$(VENV)/bin/jupyter lab --config=jupyter_server_config.py --ServerApp.root_dir=. \
-	  $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/README.md
+	  --LabApp.default_url=/lab/tree/notebooks/README.md $(if $(filter 0,$(shell id -u)),--allow-root)
 
 check: $(STAMP) ## validate the corpus (CORPUS_DIR or corpus/) and print its summary
 	$(PY) -m helpers.corpus check
