@@ -63,10 +63,13 @@ def math_to_mathml(markdown: str) -> str:
 
 
 def _caption(name: str) -> str:
-    record = figures_dir() / f"{name}.json"
-    if not record.exists():
-        return ""
-    return " ".join(json.loads(record.read_text(encoding="utf-8")).get("caption", "").split())
+    """The caption recorded for figure `name`: in $FIGURES_DIR when the notebooks wrote there (another
+    corpus), else in the project's figures/, whose records go with the committed outputs."""
+    for folder in (figures_dir(), PROJECT_ROOT / "figures"):
+        record = folder / f"{name}.json"
+        if record.exists():
+            return " ".join(json.loads(record.read_text(encoding="utf-8")).get("caption", "").split())
+    return ""
 
 
 def _data_uri(path: Path) -> str:
