@@ -46,20 +46,20 @@ from .sentences import sentence_spans
 KINDS = ("narration", "direct", "indirect")
 MIN_QUOTE_WORDS = 6  # a quoted stretch this long, with no frame, is still speech ("scare quotes" are shorter)
 
-_VERBS = ("say says said saying|add adds added|tell tells told|note notes noted|stress stresses stressed|"
-          "state states stated|announce announces announced|predict predicts predicted|warn warns warned|"
-          "explain explains explained|argue argues argued|insist insists insisted|claim claims claimed|"
+_VERBS = ("say says said saying|add adds added|tell tells told|noted|stress stresses stressed|stated|"
+          "announce announces announced|predict predicts predicted|warn warns warned|"
+          "explain explains explained|argue argues argued|insist insists insisted|claimed|"
           "urge urges urged|propose proposes proposed|emphasise emphasises emphasised|emphasize emphasizes "
           "emphasized|reiterate reiterates reiterated|declare declares declared|confirm confirms confirmed|"
-          "estimate estimates estimated|suggest suggests suggested|remark remarks remarked|write writes wrote|"
-          "reply replies replied|acknowledge acknowledges acknowledged|admit admits admitted|"
-          "advocate advocates advocated")
-_PHRASAL = ("point out", "points out", "pointed out", "call for", "calls for", "called for", "put forward",
-            "puts forward")
+          "estimated|suggest suggests suggested|remarked|write writes wrote|replied|"
+          "acknowledge acknowledges acknowledged|admit admits admitted|advocate advocates advocated")
+# Forms that are also common nouns ("state leaders", "notes", "estimates") are left out, and so are
+# verbs that take a thing rather than what was said ("put forward ideas").
+_PHRASAL = ("point out", "points out", "pointed out", "call for", "calls for", "called for")
 REPORTING_VERBS = sorted({v for group in _VERBS.split("|") for v in group.split()} | set(_PHRASAL),
                          key=len, reverse=True)
 _VERB = r"(?:" + "|".join(v.replace(" ", r"\s+") for v in REPORTING_VERBS) + r")"
-_ADV = r"(?:(?:also|further|later|then|repeatedly|again)\s+)?"
+_ADV = r"(?:(?:has|have|had|will|would|did|does|do)\s+)?(?:(?:also|further|later|then|repeatedly|again)\s+)?"
 _PRONOUNS = {"he", "she"}
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "dame", "sir", "lord", "lady", "madam"}
 # Title words written before a name ("Vice Premier Liu He"): the name is what follows the last one.
@@ -68,6 +68,11 @@ TITLE_WORDS = {"president", "vice", "premier", "prime", "minister", "secretary",
                "senator", "representative", "spokesman", "spokeswoman", "spokesperson", "ceo", "chief",
                "executive", "judge", "justice", "commissioner", "deputy", "head", "founder", "official",
                "leader", "councillor", "envoy", "manager", "officer", "analyst", "professor", "editor"}
+# Words that make a capitalised phrase a body, not a person ("Ministry of Commerce").
+ORG_WORDS = {"administration", "ministry", "department", "committee", "commission", "bureau", "association",
+             "group", "council", "office", "agency", "university", "institute", "bank", "union", "organization",
+             "organisation", "company", "corporation", "government", "party", "league", "alliance", "court",
+             "school", "academy", "center", "centre", "federation", "foundation", "forum", "conference"}
 _PARTICLES = {"of", "for", "and", "the", "de", "van", "von", "al", "bin", "da", "du", "la", "le"}
 _DETERMINERS = re.compile(r"^(?:the|a|an|one|two|three|four|five|several|some|many|its|his|her|their)\s+", re.I)
 _NAME = r"[A-Z][\w'&.\-]*(?:\s+(?:(?:of|for|and|the|de|van|von|al|bin|da|du|la|le)\s+)*[A-Z][\w'&.\-]*)*"
@@ -83,7 +88,7 @@ class Quote:
     closed: bool = True
     speaker: str = ""
     role: str = ""
-    framed: bool = False  # an attribution frame stands next to it
+    speech: bool = False  # a direct quotation (not a quoted name or phrase)
 
 
 @dataclass
@@ -91,7 +96,7 @@ class _Entities:
     """The people and bodies a document names, so that "Ren" or "he" can be resolved."""
     names: list[str] = field(default_factory=list)
     roles: dict[str, str] = field(default_factory=dict)
-    last_speaker: str = ""
+    last_person: str = ""  # the speaker or named person met last: what "he"/"she" refer to
 
     def add(self, name: str, role: str = "") -> str:
         name = self.canonical(name)
@@ -115,8 +120,8 @@ class _Entities:
         """The named speaker whose role holds every word of `description` ("the Chinese president")."""
         words = set(_DETERMINERS.sub("", description).lower().split())
         for name in reversed(self.names):
-            role = set(re.findall(r"[\w'-]+", self.roles.get(name, "").lower()))
-            if words and words <= role:
+            head = re.split(r"\s+(?:of|for|at|in|with|from)\s+", self.roles.get(name, "").lower())[0]
+            if words and words <= set(re.findall(r"[\w'-]+", head)):
                 return name
         return ""
 
@@ -134,26 +139,30 @@ def _is_opening(text: str, i: int) -> bool:
 
 
 def quote_spans(text: str, start: int, end: int) -> list[Quote]:
-    """The outermost quotations in text[start:end] (one paragraph), by a stack of marks."""
+    """The outermost quotations in text[start:end] (one paragraph). Each mark is read as opening or
+    closing by what stands around it; a closing mark closes the latest open quote of its kind, so
+    quotes nested in quotes (of either kind of marks) stay inside the outer one."""
     out, stack = [], []
     for i in range(start, end):
         ch = text[i]
-        if ch not in OPENERS and ch not in "\u201d\u2019":
+        if ch not in "\"'\u201c\u201d\u2018\u2019":
             continue
         if ch in "'\u2019" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum():
             continue  # an apostrophe (don't, China's)
-        closing = [k for k, (mark, _) in enumerate(stack) if OPENERS[mark] == ch]
-        if closing and not (ch in OPENERS and _is_opening(text, i) and ch in "\u201c\u2018"):
-            if ch in OPENERS and _is_opening(text, i) and stack[-1][0] != ch:
-                stack.append((ch, i))  # a new quote opening inside another kind of quote
-                continue
-            k = closing[-1]
-            mark, pos = stack[k]
-            del stack[k:]
-            if not stack:
-                out.append(Quote(pos, i + 1))
-        elif ch in OPENERS and _is_opening(text, i) and (ch not in "'\u2018" or text[i + 1:i + 2].isalpha()):
+        opening = ch in "\u201c\u2018" or (ch in "\"'" and _is_opening(text, i))
+        if ch == "'" and opening and not text[i + 1:i + 2].isalpha():
+            continue
+        if opening:
             stack.append((ch, i))
+            continue
+        match = {"\u201d": "\u201c\"", "\u2019": "\u2018'", '"': '"\u201c', "'": "'\u2018"}[ch]
+        k = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] in match), None)
+        if k is None:
+            continue  # a stray mark (a plural possessive: countries')
+        pos = stack[k][1]
+        del stack[k:]
+        if not stack:
+            out.append(Quote(pos, i + 1))
     if stack and stack[0][0] in "\"\u201c":  # an unclosed double quote runs to the paragraph end
         out.append(Quote(stack[0][1], end, closed=False))
     return out
@@ -195,32 +204,69 @@ def split_name(phrase: str) -> tuple[str, str]:
     if not name_words:
         return " ".join(words), ""
     role = " ".join(words[:cut])
-    return " ".join(name_words), role
+    name = " ".join(name_words)
+    person, sep, body = name.partition(" of the ")
+    if sep and not ORG_WORDS & set(person.lower().split()):  # "Sarah Kim of the London School ..."
+        name, role = person, (role + " " if role else "") + "of the " + body
+    if len(name.split()[-1]) > 2:
+        name = name.rstrip(".")  # a sentence's full stop, not an initial
+    return name, role
 
 
-_ROLE_START = r"(?:(?:the|a|an)\s+)?(?:[a-z][\w'\-]*|[A-Z][\w'\-]*'s)"
+_DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+"
+_ROLE_START = r"(?<![\w'])(?:" + _DET + r")?(?:[a-z][\w'\-]*|[A-Z][\w'\-]*'s)"
+# A role is a noun phrase: one that opens with a verb or a clause word is something else.
+_NOT_ROLE = re.compile(r"(?:(?:the|a|an)\s+)?(?:who|which|that|where|when|and|but|in|on|at|was|is|are|were|has|have|had|"
+                       r"will|would|can|could|may|might|should|must|did|does|do|not|also|then)\b|\w+ed\b", re.I)
 
 
 def _is_role(text: str) -> bool:
-    return bool(re.fullmatch(_ROLE_START + r"[^;:\"]{0,80}", text.strip())) and not re.match(
-        r"(?:who|which|that|where|when|and|but|in|on|at)\b", text.strip())
+    text = text.strip()
+    return bool(re.fullmatch(_ROLE_START + r"[^;:\"]{0,80}", text)) and not _NOT_ROLE.match(text)
+
+
+def _title_before(text: str, at: int) -> str:
+    """The title words written just before offset `at` ("Senior CPC official" before "Liu
+    Yunshan"): capitalised words and title words, back to the first other word or punctuation;
+    empty unless it holds a title word."""
+    words = re.findall(r"[\w'\-]+", text[max(0, at - 80):at].split("\n")[-1])
+    gap = re.search(r"[\w'\-]+(\W*)$", text[max(0, at - 80):at])
+    if not words or not gap or gap.group(1) != " ":
+        return ""
+    run = []
+    for w in reversed(words):
+        if w.lower() in TITLE_WORDS or (w[0].isupper() and w.lower() not in _PARTICLES):
+            run.insert(0, w)
+        else:
+            break
+    while run and run[-1].lower() not in TITLE_WORDS:
+        return ""
+    return " ".join(run)
 
 
 def collect_roles(text: str, entities: _Entities) -> None:
-    """Register every "Name, role," apposition and every "title Name" in `text`."""
-    for m in re.finditer(r"(?<![\w])(" + _NAME + r"),\s+(" + _ROLE_START + r"[^,;:\"\n]{0,80}?)(?=,|\.\s|\.$|\s+" + _VERB + r"\b)", text):
-        name, pre_role = split_name(m.group(1))
-        if len(name.split()) >= 2 and _is_role(m.group(2)) and not _VERB_RE.match(m.group(2)):
-            entities.add(name, _DETERMINERS.sub("", m.group(2).strip()) or pre_role)
-    for m in re.finditer(r"(" + _ROLE_START + r"[^,;:\"\n]{0,60}?),\s+(" + _NAME + r"),", text):
-        name, _ = split_name(m.group(2))
-        desc = m.group(1).strip()
-        if len(name.split()) >= 2 and _is_role(desc) and len(desc.split()) <= 6:
-            entities.add(name, _DETERMINERS.sub("", desc))
-    for m in re.finditer(r"(?:(?<=\s)|^)((?:[A-Za-z][\w\-]*\s+){0,3}?(?:[A-Z][\w\-]*\s+)*?)(" + _NAME + r")", text):
-        name, role = split_name(m.group(0))
-        if role and len(name.split()) >= 2 and any(w.lower() in TITLE_WORDS for w in role.split()):
-            entities.add(name, role.strip())
+    """Register the people a document names with a role, wherever it gives one: "Name, role,"
+    or "said Name, role." (an apposition), "The mayor, Name," (a description before the name),
+    "Vice Premier Name" (title words before the name). The first role found for a name is kept."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        for m in re.finditer(r"(?<![\w'])(" + _NAME + r"),\s+(" + _ROLE_START + r"[^,;:\"]{0,80}?)(?:,|\s+" + _ADV + _VERB + r"\b)", sentence):
+            name, _ = split_name(m.group(1))
+            if len(name.split()) >= 2 and _is_role(m.group(2)):
+                entities.add(name, _DETERMINERS.sub("", m.group(2).strip()))
+        for m in re.finditer(_VERB + r"\s+(" + _NAME + r"),\s+(" + _ROLE_START + r"[^,;:\"]{0,80}?)\s*[.!?]?$", sentence):
+            name, _ = split_name(m.group(1))
+            if len(name.split()) >= 2 and _is_role(m.group(2)):
+                entities.add(name, _DETERMINERS.sub("", m.group(2).strip()))
+        for m in re.finditer(r"(?:^|,\s+)(" + _ROLE_START + r"[^,;:\"]{0,60}?),\s+(" + _NAME + r"),", sentence):
+            name, _ = split_name(m.group(2))
+            desc = m.group(1).strip()
+            if len(name.split()) >= 2 and _is_role(desc) and len(desc.split()) <= 6:
+                entities.add(name, _DETERMINERS.sub("", desc))
+        for m in re.finditer(r"(?<![\w'])" + _NAME, sentence):
+            name, role = split_name(m.group(0))
+            role = " ".join(x for x in (_title_before(sentence, m.start()), role) if x)
+            if role and len(name.split()) >= 2 and any(w.lower() in TITLE_WORDS for w in role.split()):
+                entities.add(name, role)
 
 
 _VERB_RE = re.compile(r"(?:" + _ADV + _VERB + r")\b")
@@ -231,27 +277,41 @@ def _speaker(subject: str, entities: _Entities) -> tuple[str, str]:
     subject = subject.strip().strip(",").strip()
     low = subject.lower()
     if low in _PRONOUNS:
-        name = entities.last_speaker or (entities.names[-1] if entities.names else "")
-        return name, entities.roles.get(name, "")
+        return entities.last_person, entities.roles.get(entities.last_person, "")
     # "Kim, who advised the government in 2019," -> "Kim"; "the chair, Dame Helen Carter," -> Helen Carter
     parts = [p.strip() for p in re.split(r",\s*", subject) if p.strip()]
     parts = [p for p in parts if not re.match(r"(?:who|which|that)\b", p)]
     if not parts:
         return "", ""
-    named = [p for p in parts if split_name(p)[0][:1].isupper()]
+    named = [p for p in parts if split_name(p)[0][:1].isupper() and not _description(p)]
     head = named[0] if named else parts[0]
     name, role = split_name(head)
     others = [p for p in parts if p is not head and _is_role(p)]
     role = role or (_DETERMINERS.sub("", others[0]) if others else "")
     if not name:
         return "", ""
-    if not name[0].isupper():  # a description: a known speaker's role, else the description itself
+    if _description(head):
+        name = _DETERMINERS.sub("", head)
+    if not name[0].isupper() or _description(head):  # a known speaker's role, else the description itself
         found = entities.by_description(subject)
         if found:
             return found, entities.roles.get(found, "")
         return name, ""
     name = entities.add(name, role)
     return name, entities.roles.get(name, role)
+
+
+def _description(phrase: str) -> bool:
+    """A subject that describes rather than names: "the Chinese president", "a spokesman",
+    "Officials in Washington", "Users who spoke to ..." (a capitalised first word is the
+    sentence's, not a name's, when a preposition or "who" follows it)."""
+    phrase = phrase.strip()
+    if re.match(r"[A-Z][a-z]+\s+(?:who|in|at|from|with)\b", phrase):
+        return True
+    if not _DETERMINERS.match(phrase):
+        return False
+    last = phrase.split()[-1]
+    return not last[0].isupper() or last.lower() in TITLE_WORDS
 
 
 _SUBJECT = r"(?P<subj>(?:" + _NAME + r"|(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Ss]everal|[Ss]ome|[Ii]ts|[Hh]is|[Hh]er)\s+[^,.;:\"]{1,60}?|[A-Z][a-z]+(?:\s+(?:who|in|at|from|of)\s+[^,.;:\"]{1,50}?)?|[Hh]e|[Ss]he)" \
@@ -284,7 +344,7 @@ def _frame(sentence: str) -> tuple[str, int, int, int, int] | None:
             return m.group("subj"), off + m.start(), len(s), off, off + m.start()
     # (Intro,) X(, role,) said (that) content
     m = re.match(r"(?P<intro>(?:[A-Z][^,\"]{0,60},\s+)?)" + _SUBJECT + r"\s+" + _ADV + r"(?P<verb>" + _VERB + r")\b(?:\s+that\b)?", body)
-    if m and not re.search(r"\b(?:was|were|is|are|be|been|being)\s*$", m.group("subj")):
+    if m and not re.search(r"\b(?:was|were|is|are|be|been|being)\s*$", m.group("subj")) and not _hearsay(body, m.end("verb")):
         subj = m.group("subj")
         if m.group("intro") and re.match(r"(?:[Tt]he|[Aa]n?)\s", subj) is None and not subj[0].isupper():
             return None
@@ -292,9 +352,15 @@ def _frame(sentence: str) -> tuple[str, int, int, int, int] | None:
     m = re.match(r"(?P<intro>[A-Z][^,\"]{0,60},\s+)", body)
     if m:  # an opening adverbial ("In a report published on Wednesday,") before the subject
         inner = re.match(_SUBJECT + r"\s+" + _ADV + r"(?:" + _VERB + r")\b(?:\s+that\b)?", body[m.end():])
-        if inner:
+        if inner and not re.search(r"\b(?:was|were|is|are|be|been|being)\s*$", inner.group("subj")) and \
+                not _hearsay(body, m.end() + inner.end()):
             return inner.group("subj"), off + m.end(), off + m.end() + inner.end(), off + m.end() + inner.end(), len(s)
     return None
+
+
+def _hearsay(body: str, at: int) -> bool:
+    """ "was said to have", "is told to leave": a verb followed by an infinitive reports no speaker."""
+    return bool(re.match(r"\s+to\b", body[at:]))
 
 
 def _passive(body: str, at: int) -> bool:
@@ -338,60 +404,37 @@ def attribute(text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Attribute a cleaned document. Returns (spans, sentences):
 
     - spans: start, end (offsets into `text`), kind, speaker, role, cue, sent (the sentence's
-      index), text: consecutive pieces that cover every word of every sentence;
+      index), text: consecutive pieces covering the words of every sentence (the frame "Ren said"
+      is narration, the words it introduces the speaker's);
     - sentences: sent, start, end, para, kind (direct if it holds a direct quotation, else
       indirect if reported, else narration), speaker, role, text.
     """
-    entities = _Entities()
-    collect_roles(text, entities)
+    ent = _Entities()
+    collect_roles(text, ent)
     blocks = paragraph_blocks(text)
-    for _, _, label in blocks:
-        if label:
-            entities.add(label)
     spans, sents = [], []
-    prev_quote: Quote | None = None  # the last direct quotation, for continuations
-    last_named = ""
+    prev: Quote | None = None  # the last direct quotation, for continuations
     for p, (b0, b1, label) in enumerate(blocks):
         ss = [(b0 + s, b0 + e) for s, e in sentence_spans(text[b0:b1])]
-        if label:
-            name = entities.canonical(label)
-            for k, (s, e) in enumerate(ss):
-                _emit(spans, sents, text, s, e, p, [(s, e, "direct", name, entities.roles.get(name, ""), "transcript turn")])
-            entities.last_speaker = name
+        if label:  # a transcript turn: every sentence is the labelled speaker's
+            name = ent.add(label)
+            for s, e in ss:
+                _emit(spans, sents, text, s, e, p, [(s, e, "direct", name, ent.roles.get(name, ""), "transcript turn")])
+            ent.last_person = name
             continue
         quotes = quote_spans(text, b0, b1)
-        if prev_quote is not None and not prev_quote.closed and text[b0:b0 + 1] in "\"\u201c":
-            runs_on = prev_quote  # a quote of several paragraphs continues here
-        else:
-            runs_on = None
-        for q in quotes:
-            inner = text[q.start + 1:q.end - (1 if q.closed else 0)]
-            sent = next(((s, e) for s, e in ss if s <= q.start < e), (b0, b1))
-            sent_end = max(e for s, e in ss if s < q.end) if q.closed else b1
-            frame = _quote_frame(text, q, sent[0], sent_end)
-            if frame:
-                q.speaker, q.role = _speaker(frame[0], entities)
-                q.framed = bool(q.speaker)
-            long_enough = len(_words(inner)) >= MIN_QUOTE_WORDS and not _title_case(inner)
-            if not (q.framed or long_enough):
-                q.speaker = ""
-                continue
-            if not q.speaker:
-                src = runs_on if runs_on is not None and q is quotes[0] else (
-                    prev_quote if prev_quote is not None and prev_quote.end >= b0 - 2 and prev_quote.speaker else None)
-                if src is not None and src.speaker:
-                    q.speaker, q.role = src.speaker, src.role
-                elif last_named:
-                    q.speaker, q.role = last_named, entities.roles.get(last_named, "")
-            q.framed = True  # counted as speech from here on
-            if q.speaker:
-                entities.last_speaker = q.speaker
-            prev_quote = q
-        speech = [q for q in quotes if q.framed]
-        if quotes and not speech and prev_quote is not None and prev_quote.end < b0:
-            prev_quote = prev_quote if not prev_quote.closed else prev_quote
+        runs_on = prev if prev is not None and not prev.closed and text[b0:b0 + 1] in "\"\u201c" else None
+        done = 0
         for s, e in ss:
-            inside = [q for q in speech if q.start < e and q.end > s]
+            for q in quotes[done:]:
+                if q.start >= e:
+                    break
+                done += 1
+                sent_end = max(b for a, b in ss if a < q.end) if q.closed else b1
+                if _attribute_quote(text, q, s, sent_end, ent, runs_on if q is quotes[0] else None,
+                                    prev if prev is not None and prev.start >= b0 else None):
+                    prev = q
+            inside = [q for q in quotes if q.speech and q.start < e and q.end > s]
             pieces = []
             if inside:
                 cursor = s
@@ -404,50 +447,71 @@ def attribute(text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
                 if cursor < e:
                     pieces.append((cursor, e, "narration", "", "", ""))
             else:
-                masked = _mask_quotes(text, s, e, quotes)
-                found = _frame(masked)
-                speaker = role = ""
-                if found:
-                    speaker, role = _speaker(found[0], entities)
-                if speaker:
-                    subj, f0, f1, c0, c1 = found
-                    entities.last_speaker = speaker
-                    cue = "according to" if "ccording to" in masked[f0:f1] else "reporting verb"
-                    for a, b, kind in sorted([(f0, f1, "narration"), (c0, c1, "indirect")]):
-                        if b > a:
-                            pieces.append((s + a, s + b, kind, speaker if kind == "indirect" else "",
-                                           role if kind == "indirect" else "", cue if kind == "indirect" else ""))
-                    if f0 > 0 and f0 < c0:
-                        pieces.insert(0, (s, s + f0, "narration", "", "", ""))
-                else:
-                    pieces.append((s, e, "narration", "", "", ""))
+                pieces = _reported(text, s, e, quotes, ent)
             _emit(spans, sents, text, s, e, p, pieces)
-            for name in _names_in(text[s:e], entities):
-                last_named = name
+            voice = [pc[3] for pc in pieces if pc[3]]
+            mentioned = _names_in(text[s:e], ent)
+            if voice or mentioned:
+                ent.last_person = voice[-1] if voice else mentioned[-1]
     span_cols = ["start", "end", "kind", "speaker", "role", "cue", "sent", "text"]
     sent_cols = ["sent", "start", "end", "para", "kind", "speaker", "role", "text"]
     spans_df = pd.DataFrame(spans, columns=span_cols)
     sents_df = pd.DataFrame(sents, columns=sent_cols)
-    # a role found later in the document (an apposition after the first quote) fills earlier rows
+    # a role given later in the document (an apposition after the first quote) fills earlier rows
     for df in (spans_df, sents_df):
-        empty = (df["role"] == "") & (df["speaker"] != "")
-        df.loc[empty, "role"] = df.loc[empty, "speaker"].map(lambda n: entities.roles.get(n, ""))
+        df["role"] = [ent.roles.get(n, r) if n else "" for n, r in zip(df["speaker"], df["role"])]
     return spans_df, sents_df
 
 
-def _names_in(sentence: str, entities: _Entities) -> list[str]:
+def _attribute_quote(text, q: Quote, sent_start, sent_end, ent: _Entities, runs_on, before) -> bool:
+    """Decide whether quotation `q` is speech and whose: its own frame, else the quote it
+    continues (`runs_on`, from the previous paragraph; `before`, earlier in this one), else the
+    person named last. Returns whether it is speech."""
+    inner = text[q.start + 1:q.end - (1 if q.closed else 0)]
+    frame = _quote_frame(text, q, sent_start, sent_end)
+    if frame:
+        q.speaker, q.role = _speaker(frame[0], ent)
+    if not q.speaker and (len(_words(inner)) < MIN_QUOTE_WORDS or _title_case(inner)):
+        return False  # a quoted phrase, a name or a motto: it keeps its sentence's voice
+    if not q.speaker:
+        src = runs_on or before
+        if src is not None and src.speaker:
+            q.speaker, q.role = src.speaker, src.role
+        elif ent.last_person:
+            q.speaker, q.role = ent.last_person, ent.roles.get(ent.last_person, "")
+    q.speech = True
+    if q.speaker:
+        ent.last_person = q.speaker
+    return True
+
+
+def _reported(text, s, e, quotes, ent: _Entities) -> list[tuple]:
+    """The pieces of a sentence with no direct quotation: frame (narration) and content
+    (indirect) when it reports someone's words, else one narration piece."""
+    masked = _mask_quotes(text, s, e, quotes)
+    found = _frame(masked)
+    speaker, role = _speaker(found[0], ent) if found else ("", "")
+    if not speaker:
+        return [(s, e, "narration", "", "", "")]
+    _, f0, f1, c0, c1 = found
+    cue = "according to" if "ccording to" in masked[f0:f1] else "reporting verb"
+    pieces = [(s + a, s + b, kind, speaker if kind == "indirect" else "", role if kind == "indirect" else "",
+               cue if kind == "indirect" else "")
+              for a, b, kind in sorted([(f0, f1, "narration"), (c0, c1, "indirect")]) if b > a]
+    if 0 < min(f0, c0):
+        pieces.insert(0, (s, s + min(f0, c0), "narration", "", "", ""))
+    return pieces
+
+
+def _names_in(sentence: str, ent: _Entities) -> list[str]:
     """Known full names mentioned in a sentence, in order of mention."""
-    found = []
-    for name in entities.names:
-        i = sentence.find(name)
-        if i >= 0 and len(name.split()) >= 2:
-            found.append((i, name))
-    return [n for _, n in sorted(found)]
+    found = sorted((sentence.find(n), n) for n in ent.names if len(n.split()) >= 2 and n in sentence)
+    return [n for _, n in found]
 
 
 def _mask_quotes(text: str, s: int, e: int, quotes: list[Quote]) -> str:
-    """The sentence with the content of its quotations blanked (same length), so that a reporting
-    verb inside a short quoted phrase is not read as the sentence's frame."""
+    """The sentence with the words of its quotations blanked (same length), so that a reporting
+    verb inside a quoted phrase is not read as the sentence's frame."""
     chars = list(text[s:e])
     for q in quotes:
         for i in range(max(q.start + 1, s), min(q.end - 1, e)):
@@ -456,11 +520,12 @@ def _mask_quotes(text: str, s: int, e: int, quotes: list[Quote]) -> str:
 
 
 def _emit(spans, sents, text, s, e, para, pieces) -> None:
+    """Record a sentence (its voice: the first direct piece, else the first indirect one) and its
+    pieces, trimmed of edge spaces and punctuation, dropping pieces with no word."""
     k = len(sents)
-    kinds = [kind for *_, kind, _sp, _r, _c in [(a, b, kd, sp, r, c) for a, b, kd, sp, r, c in pieces]]
     voice = next((pc for pc in pieces if pc[2] == "direct"), None) or next((pc for pc in pieces if pc[2] == "indirect"), None)
-    sents.append((k, s, e, para, voice[2] if voice else "narration", voice[3] if voice else "",
-                  voice[4] if voice else "", text[s:e]))
+    kind, speaker, role = (voice[2], voice[3], voice[4]) if voice else ("narration", "", "")
+    sents.append((k, s, e, para, kind, speaker, role, text[s:e]))
     for a, b, kind, speaker, role, cue in pieces:
         while a < b and text[a] in " ,;:-\u2014\u2013":
             a += 1
@@ -468,7 +533,6 @@ def _emit(spans, sents, text, s, e, para, pieces) -> None:
             b -= 1
         if re.search(r"\w", text[a:b]):
             spans.append((a, b, kind, speaker, role, cue, k, text[a:b]))
-    del kinds
 
 
 def voices_table(docs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
