@@ -76,7 +76,10 @@ ORG_WORDS = {"administration", "ministry", "department", "committee", "commissio
 _PARTICLES = {"of", "for", "and", "the", "de", "van", "von", "al", "bin", "da", "du", "la", "le"}
 _DETERMINERS = re.compile(r"^(?:the|a|an|one|two|three|four|five|several|some|many|its|his|her|their)\s+", re.I)
 _NAME = r"[A-Z][\w'&.\-]*(?:\s+(?:(?:of|for|and|the|de|van|von|al|bin|da|du|la|le)\s+)*[A-Z][\w'&.\-]*)*"
-_DATELINE = re.compile(r"^[A-Z][A-Z .'\-]+(?:,[^()\n]{0,30})?\s*\([A-Za-z .]+\)\s*[-\u2013\u2014]+\s*")
+_DATELINE = re.compile(r"^[A-Z][A-Z .'\-]+(?:,[^()/\n]{0,40})?\s*(?:\([A-Za-z .]+\)|/[A-Za-z .]+/)\s*[-\u2013\u2014]+\s*")
+# "on Friday", "today": a time between the subject and its verb
+_WHEN = (r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|"
+         r"earlier|later|last\s+week|this\s+week|last\s+month|on\s+\w+\s+\d+))?")
 
 OPENERS = {'"': '"', "\u201c": "\u201d", "'": "'", "\u2018": "\u2019"}
 
@@ -308,6 +311,9 @@ def _description(phrase: str) -> bool:
     phrase = phrase.strip()
     if re.match(r"[A-Z][a-z]+\s+(?:who|in|at|from|with)\b", phrase):
         return True
+    first = re.match(r"([A-Z][a-z]+)\s+of\b", phrase)
+    if first and first.group(1).lower() not in ORG_WORDS | TITLE_WORDS:  # "Residents of the village"
+        return True
     if not _DETERMINERS.match(phrase):
         return False
     last = phrase.split()[-1]
@@ -315,7 +321,7 @@ def _description(phrase: str) -> bool:
 
 
 _SUBJECT = r"(?P<subj>(?:" + _NAME + r"|(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Ss]everal|[Ss]ome|[Ii]ts|[Hh]is|[Hh]er)\s+[^,.;:\"]{1,60}?|[A-Z][a-z]+(?:\s+(?:who|in|at|from|of)\s+[^,.;:\"]{1,50}?)?|[Hh]e|[Ss]he)" \
-           r"(?:,\s+[^,;:\"]{2,90}?,)?)"
+           r"(?:(?:,\s+[^,;:\"]{1,90}?){1,2},)?)"
 
 
 def _frame(sentence: str) -> tuple[str, int, int, int, int] | None:
@@ -329,7 +335,7 @@ def _frame(sentence: str) -> tuple[str, int, int, int, int] | None:
     m = re.match(r"\s*According to (?P<subj>[^,]{2,80}?(?:,\s+[^,]{2,80}?)?),\s+", body)
     if m and not re.match(r"which|whom|this|that|it\b", m.group("subj")):
         return m.group("subj"), off, off + m.end(), off + m.end(), len(s)
-    m = re.search(r",\s+according to (?P<subj>[^,;]{2,80}?)\s*[.!?]?\s*$", body)
+    m = re.search(r",\s+according to (?P<subj>[^,;]{2,80}?)(?:,\s+(?:who|which)\b[^;]*)?\s*[.!?]?\s*$", body)
     if m and not re.match(r"which|whom|it\b", m.group("subj")):
         return m.group("subj"), off + m.start(), len(s), off, off + m.start()
     # content, said X(, role).
@@ -337,13 +343,15 @@ def _frame(sentence: str) -> tuple[str, int, int, int, int] | None:
     if m and body[: m.start()].strip():
         return m.group("subj"), off + m.start(), len(s), off, off + m.start()
     # content, X(, role,) said (adjuncts).
-    for m in re.finditer(r",\s+" + _SUBJECT + r"\s+" + _ADV + r"(?:" + _VERB + r")\b(?P<rest>[^\"]*)$", body):
-        rest = m.group("rest")
+    # (a bare plural is a subject here: "..., experts said.")
+    for m in re.finditer(r",\s+(?:" + _SUBJECT + r"|(?P<bare>(?!(?:and|but|or|then|which|who|that|it|this|they|we|so|yet|as)\b)[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2}))" + _WHEN + r"\s+" + _ADV
+                         + r"(?:" + _VERB + r")\b(?P<rest>[^\"]*)$", body):
+        rest, subj = m.group("rest"), m.group("subj") or m.group("bare")
         if body[: m.start()].strip() and not re.match(r"\s+(?:that|to|in\s+(?:a|an)\s+\w+\s+that)\b", rest) and \
-                not _passive(body, m.start("subj")):
-            return m.group("subj"), off + m.start(), len(s), off, off + m.start()
+                not _passive(body, m.start("subj") if m.group("subj") else m.start("bare")):
+            return subj, off + m.start(), len(s), off, off + m.start()
     # (Intro,) X(, role,) said (that) content
-    m = re.match(r"(?P<intro>(?:[A-Z][^,\"]{0,60},\s+)?)" + _SUBJECT + r"\s+" + _ADV + r"(?P<verb>" + _VERB + r")\b(?:\s+that\b)?", body)
+    m = re.match(r"(?P<intro>(?:[A-Z][^,\"]{0,60},\s+)?)" + _SUBJECT + _WHEN + r"\s+" + _ADV + r"(?P<verb>" + _VERB + r")\b(?:\s+that\b)?", body)
     if m and not re.search(r"\b(?:was|were|is|are|be|been|being)\s*$", m.group("subj")) and not _hearsay(body, m.end("verb")):
         subj = m.group("subj")
         if m.group("intro") and re.match(r"(?:[Tt]he|[Aa]n?)\s", subj) is None and not subj[0].isupper():
@@ -351,10 +359,16 @@ def _frame(sentence: str) -> tuple[str, int, int, int, int] | None:
         return subj, off + m.start("subj"), off + m.end(), off + m.end(), len(s)
     m = re.match(r"(?P<intro>[A-Z][^,\"]{0,60},\s+)", body)
     if m:  # an opening adverbial ("In a report published on Wednesday,") before the subject
-        inner = re.match(_SUBJECT + r"\s+" + _ADV + r"(?:" + _VERB + r")\b(?:\s+that\b)?", body[m.end():])
+        inner = re.match(_SUBJECT + _WHEN + r"\s+" + _ADV + r"(?:" + _VERB + r")\b(?:\s+that\b)?", body[m.end():])
         if inner and not re.search(r"\b(?:was|were|is|are|be|been|being)\s*$", inner.group("subj")) and \
                 not _hearsay(body, m.end() + inner.end()):
             return inner.group("subj"), off + m.end(), off + m.end() + inner.end(), off + m.end() + inner.end(), len(s)
+    # X did something, adding/stressing that content
+    m = re.search(r",\s+(?:saying|adding|stressing|noting|warning|explaining|arguing|insisting|urging|emphasi[sz]ing|"
+                  r"pointing\s+out)\b(?:\s+that\b)?", body)
+    subj = re.match(r"(?P<subj>" + _NAME + r"|[Hh]e|[Ss]he)(?=[\s,])", body)
+    if m and subj:
+        return subj.group("subj"), off, off + m.end(), off + m.end(), len(s)
     return None
 
 
@@ -373,11 +387,11 @@ def _quote_frame(text: str, q: Quote, sent_start: int, sent_end: int) -> tuple[s
     m = re.match(r"\s*,?\s*" + _ADV + r"(?:" + _VERB + r")\s+(?P<subj>" + _NAME + r"(?:,\s+[^.;:\"]{2,90}?)?)(?=\s*[.,!?]|\s*$)", after)
     if m:
         return m.group("subj"), q.end, q.end + m.end()
-    m = re.match(r"\s*,?\s*" + _SUBJECT + r"\s+" + _ADV + r"(?:" + _VERB + r")\b[^\"]*?(?=,\s*[\"\u201c]|[.!?]|$)", after)
+    m = re.match(r"\s*,?\s*" + _SUBJECT + _WHEN + r"\s+" + _ADV + r"(?:" + _VERB + r")\b[^\"]*?(?=,\s*[\"\u201c]|[.!?]|$)", after)
     if m and not _passive(after, m.start("subj")):
         return m.group("subj"), q.end, q.end + m.end()
     before = text[sent_start:q.start]
-    m = re.search(_SUBJECT + r"\s+" + _ADV + r"(?:" + _VERB + r")\b[^\"]{0,40}?[:,]\s*$", before)
+    m = re.search(_SUBJECT + _WHEN + r"\s+" + _ADV + r"(?:" + _VERB + r")\b[^\"]{0,40}?[:,]\s*$", before)
     if m:
         return m.group("subj"), sent_start + m.start(), q.start
     return None
@@ -471,7 +485,8 @@ def _attribute_quote(text, q: Quote, sent_start, sent_end, ent: _Entities, runs_
     frame = _quote_frame(text, q, sent_start, sent_end)
     if frame:
         q.speaker, q.role = _speaker(frame[0], ent)
-    if not q.speaker and (len(_words(inner)) < MIN_QUOTE_WORDS or _title_case(inner)):
+    whole = not text[sent_start:q.start].strip() and re.search(r"[.!?]\W*$", inner)  # a quoted sentence
+    if not q.speaker and not whole and (len(_words(inner)) < MIN_QUOTE_WORDS or _title_case(inner)):
         return False  # a quoted phrase, a name or a motto: it keeps its sentence's voice
     if not q.speaker:
         src = runs_on or before
