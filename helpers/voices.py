@@ -299,9 +299,11 @@ def _speaker(subject: str, entities: _Entities) -> tuple[str, str]:
         found = entities.by_description(subject)
         if found:
             return found, entities.roles.get(found, "")
+        if name[:1].isupper() and name[1:2].islower():  # "Officials in Washington": capitalised as the sentence's first word
+            name = name[0].lower() + name[1:]
         return name, ""
-    name = entities.add(name, role)
-    return name, entities.roles.get(name, role)
+    name = entities.add(name, role.strip(" .,;"))
+    return name, entities.roles.get(name, role.strip(" .,;"))
 
 
 def _description(phrase: str) -> bool:
@@ -335,7 +337,8 @@ def _frame(sentence: str) -> tuple[str, int, int, int, int] | None:
     m = re.match(r"\s*According to (?P<subj>[^,]{2,80}?(?:,\s+[^,]{2,80}?)?),\s+", body)
     if m and not re.match(r"which|whom|this|that|it\b", m.group("subj")):
         return m.group("subj"), off, off + m.end(), off + m.end(), len(s)
-    m = re.search(r",\s+according to (?P<subj>[^,;]{2,80}?)(?:,\s+(?:who|which)\b[^;]*)?\s*[.!?]?\s*$", body)
+    m = re.search(r",\s+according to (?P<subj>[^,;]{2,80}?(?:,\s+(?!who\b|which\b)[^,;]{2,80}?)?)"
+                  r"(?:,\s+(?:who|which)\b[^;]*)?\s*[.!?]?\s*$", body)
     if m and not re.match(r"which|whom|it\b", m.group("subj")):
         return m.group("subj"), off + m.start(), len(s), off, off + m.start()
     # content, said X(, role).
@@ -400,8 +403,9 @@ def _quote_frame(text: str, q: Quote, sent_start: int, sent_end: int) -> tuple[s
 # --- the document ------------------------------------------------------------------------------
 
 def paragraph_blocks(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, speaker label) of each paragraph, split as helpers.paragraphs does (at blank
-    lines; a transcript's speaker label names the turns that follow and is not a paragraph)."""
+    """(start, end, speaker label) of each paragraph, split exactly as helpers.paragraphs does (at
+    blank lines; a transcript's speaker label names the turns that follow and is not a paragraph),
+    so the n-th block is paragraph `para` = n of split_paragraphs."""
     out, pos, label = [], 0, ""
     for block in text.split("\n\n"):
         start, end = pos, pos + len(block)
@@ -409,8 +413,7 @@ def paragraph_blocks(text: str) -> list[tuple[int, int, str]]:
         if is_speaker_label(block):
             label = block[:-1].strip()
             continue
-        if block.strip():
-            out.append((start, end, label))
+        out.append((start, end, label))
     return out
 
 
@@ -418,7 +421,7 @@ def attribute(text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Attribute a cleaned document. Returns (spans, sentences):
 
     - spans: start, end (offsets into `text`), kind, speaker, role, cue, sent (the sentence's
-      index), text: consecutive pieces covering the words of every sentence (the frame "Ren said"
+      index), para (the paragraph's, as in split_paragraphs), text: consecutive pieces covering the words of every sentence (the frame "Ren said"
       is narration, the words it introduces the speaker's);
     - sentences: sent, start, end, para, kind (direct if it holds a direct quotation, else
       indirect if reported, else narration), speaker, role, text.
@@ -467,7 +470,7 @@ def attribute(text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
             mentioned = _names_in(text[s:e], ent)
             if voice or mentioned:
                 ent.last_person = voice[-1] if voice else mentioned[-1]
-    span_cols = ["start", "end", "kind", "speaker", "role", "cue", "sent", "text"]
+    span_cols = ["start", "end", "kind", "speaker", "role", "cue", "sent", "para", "text"]
     sent_cols = ["sent", "start", "end", "para", "kind", "speaker", "role", "text"]
     spans_df = pd.DataFrame(spans, columns=span_cols)
     sents_df = pd.DataFrame(sents, columns=sent_cols)
@@ -547,7 +550,7 @@ def _emit(spans, sents, text, s, e, para, pieces) -> None:
         while b > a and text[b - 1] in " ,;:":
             b -= 1
         if re.search(r"\w", text[a:b]):
-            spans.append((a, b, kind, speaker, role, cue, k, text[a:b]))
+            spans.append((a, b, kind, speaker, role, cue, k, para, text[a:b]))
 
 
 def voices_table(docs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
