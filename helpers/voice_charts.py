@@ -21,7 +21,8 @@ def voice_share_chart(shares: pd.DataFrame, by: str = "event_year"):
     """Horizontal stacked bars, one per group (first at the top): the share of its words in
     narration, direct quotation and reported speech, with the group's words and speakers."""
     table = shares.sort_values(by, ascending=False).reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(7.5, 0.6 * len(table) + 1.6))
+    height = 0.6 * len(table) + 1.6
+    fig, ax = plt.subplots(figsize=(7.5, height))
     left = pd.Series(0.0, index=table.index)
     for kind, (color, hatch) in VOICE_STYLE.items():
         ax.barh(table.index, table[f"{kind} share"], left=left, color=color, hatch=hatch, edgecolor="white",
@@ -35,8 +36,8 @@ def voice_share_chart(shares: pd.DataFrame, by: str = "event_year"):
     ax.set_xlabel("share of the year's words")
     ax.set_title("Whose words? Narration, direct quotation and reported speech by year")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=7)
-    fig.tight_layout()
+    fig.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=7)
+    fig.tight_layout(rect=(0, 0.45 / height, 1, 1))  # room for the legend, whatever the number of years
     caption = ("Share of each event year's words in narration (the reporter's own words, attribution "
                "frames such as 'Ren said' included), in direct quotation (quotation marks, or a transcript "
                "speaker's turn) and in reported speech (content introduced by a reporting verb or 'according "

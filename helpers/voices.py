@@ -242,9 +242,7 @@ def _title_before(text: str, at: int) -> str:
             run.insert(0, w)
         else:
             break
-    while run and run[-1].lower() not in TITLE_WORDS:
-        return ""
-    return " ".join(run)
+    return " ".join(run) if run and run[-1].lower() in TITLE_WORDS else ""
 
 
 def collect_roles(text: str, entities: _Entities) -> None:
@@ -270,9 +268,6 @@ def collect_roles(text: str, entities: _Entities) -> None:
             role = " ".join(x for x in (_title_before(sentence, m.start()), role) if x)
             if role and len(name.split()) >= 2 and any(w.lower() in TITLE_WORDS for w in role.split()):
                 entities.add(name, role)
-
-
-_VERB_RE = re.compile(r"(?:" + _ADV + _VERB + r")\b")
 
 
 def _speaker(subject: str, entities: _Entities) -> tuple[str, str]:

@@ -9,7 +9,7 @@ import pytest
 from helpers.corpus import load_corpus, split_paragraphs
 from helpers.paths import PROJECT_ROOT
 from helpers.voice_scores import baseline_sentences, gold_sentences, load_gold, norm, score
-from helpers.voices import attribute, paragraph_blocks, quote_spans, voices_table
+from helpers.voices import KINDS, attribute, paragraph_blocks, quote_spans, voices_table
 
 GOLD = PROJECT_ROOT / "tests" / "gold"
 # Measured on the current rules (notebook 06 prints them), rounded down to two decimals.
@@ -88,7 +88,7 @@ def test_every_span_is_cut_from_its_document_and_spans_cover_every_word_once(doc
             covered.update(range(s, e))
         for s, e in zip(sents.loc[sents["doc_id"] == doc_id, "start"], sents.loc[sents["doc_id"] == doc_id, "end"]):
             assert all(i in covered for i in range(s, e) if texts[doc_id][i].isalnum()), texts[doc_id][s:e]
-    assert set(spans["kind"]) <= {"narration", "direct", "indirect"}
+    assert set(spans["kind"]) <= set(KINDS)
 
 
 def test_paragraphs_and_transcript_speakers_agree_with_helpers_paragraphs(docs):
