@@ -39,7 +39,7 @@ def voice_share_chart(shares: pd.DataFrame, by: str = "event_year"):
     fig.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=7)
     fig.tight_layout(rect=(0, 0.45 / height, 1, 1))  # room for the legend, whatever the number of years
     caption = ("Share of each event year's words in narration (the reporter's own words, attribution "
-               "frames such as 'Ren said' included), in direct quotation (quotation marks, or a transcript "
+               "frames such as 'X said' included), in direct quotation (quotation marks, or a transcript "
                "speaker's turn) and in reported speech (content introduced by a reporting verb or 'according "
                "to'), from the rule-based attribution of helpers.voices; words are whitespace-separated "
                "tokens of the cleaned text.")
