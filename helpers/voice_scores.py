@@ -6,6 +6,19 @@ kind, speaker] for every sentence of that paragraph (transcript turns); a senten
 narration with no speaker; `roles` maps a speaker to the role the text gives them. Passages of the
 held-out sets carry their own `text`; the seed documents are found by `doc_id`.
 
+How the gold was annotated (written down before the rules):
+- direct: the sentence holds words in quotation marks presented as a source's own (a whole quote
+  or part of one), or is in a transcript speaker's turn;
+- indirect: its main clause gives a source's content through a verb of saying with what was said
+  (a that-clause or a clause without "that"; "call for" / "urge" with what is urged), or through
+  "according to X"; so is a sentence the text ties to the previous one's reported speech ("in
+  several ways. First, ..."). A speech act named without its content ("introduced the province's
+  achievements", "elaborated on this", "declined to comment") is narration;
+- narration: everything else; a quoted name, motto or scare quote keeps its sentence's voice;
+- speaker: a person's full name as the text first gives it, a body's name, or an unnamed
+  source's description as written ("people familiar with the matter"); role: the apposition or
+  the title words the text gives that speaker, anywhere in the document.
+
 Scores, per sentence:
 - speech vs narration: precision and recall of "this sentence carries someone's words" (direct or
   indirect), and of direct and of indirect separately;
