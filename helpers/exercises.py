@@ -75,12 +75,13 @@ def same(answer, expected, tol: float = 1e-6) -> bool:
 
 
 def check(answer, expected, exercise: int, what: str, hint: str = "", tol: float = 1e-6,
-          one_of: bool = False) -> None:
+          one_of: bool = False, transform=None) -> None:
     """Compare a student's `answer` with `expected`, computed independently of the solution.
 
     `what` describes the answer asked for ("the id of the document"); `hint` is shown when it is
     wrong; `tol` is the absolute tolerance on numbers (0.005 for a share asked to two decimals);
-    with `one_of`, `expected` is a collection of equally right answers (ties). Raises
+    with `one_of`, `expected` is a collection of equally right answers (ties); `transform`, if
+    given, is applied to the answer first (a sentence -> the qualifiers read in it). Raises
     ExerciseFailed for a blank or wrong answer; prints a confirmation otherwise."""
     label = f"Exercise {exercise}"
     if answer is ...:
@@ -88,10 +89,12 @@ def check(answer, expected, exercise: int, what: str, hint: str = "", tol: float
                              "run that cell, then run this check again.")
     mine = not isinstance(answer, Worked)
     value = answer.value if isinstance(answer, Worked) else answer
-    ok = any(same(value, e, tol) for e in expected) if one_of else same(value, expected, tol)
+    compared = transform(value) if transform else value
+    ok = any(same(compared, e, tol) for e in expected) if one_of else same(compared, expected, tol)
     if not ok:
         who = "your answer" if mine else "the worked solution"
-        raise ExerciseFailed(f"{label}: {who} {_plain(value)!r} is not {what}." + (f" Hint: {hint}" if hint else ""))
+        gives = f" (it gives {_plain(compared)!r})" if transform else ""
+        raise ExerciseFailed(f"{label}: {who} {_plain(value)!r}{gives} is not {what}." + (f" Hint: {hint}" if hint else ""))
     if mine:
         print(f"{label}: right, {_plain(value)!r} is {what}.")
     else:

@@ -33,7 +33,7 @@ def _wrong(value):
     if isinstance(value, (int, float)) or hasattr(value, "dtype"):
         return float(value) * 1.5 + 1
     if isinstance(value, str):
-        return value + " (not it)"
+        return "not it"
     if isinstance(value, (tuple, list)):
         return type(value)(_wrong(v) for v in value)
     if value is None:
