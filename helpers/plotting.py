@@ -192,15 +192,15 @@ def panel_grid(n_panels: int, panel_w: float, panel_h: float, max_cols: int = 3,
 
 def similarity_heatmaps(panels: dict[str, pd.DataFrame], baseline=()):
     """One annotated cosine-similarity heatmap per entry of `panels` (title -> square table).
-    The diagonal (always 1) is left blank so that the colour scale spans the off-diagonal values
-    only, and rows and columns whose label is in `baseline` (e.g. a document from another event)
-    are marked "(baseline)" and set off by lines."""
+    The diagonal (always 1) is left blank so that the colour scale runs from 0 (no term in common;
+    TF-IDF vectors have no negative weights) to the largest off-diagonal value: anchored at zero,
+    so colour differences stay proportional to the values, and not stretched up to the diagonal's
+    1, which would flatten every other cell. Rows and columns whose label is in `baseline` (e.g.
+    a document from another event) are marked "(baseline)" and set off by lines."""
     import matplotlib.pyplot as plt
 
     off = np.concatenate([t.values[~np.eye(len(t), dtype=bool)] for t in panels.values()])
-    vmin, vmax = (float(off.min()), float(off.max())) if off.size else (0.0, 1.0)
-    if vmax - vmin < 1e-9:
-        vmin, vmax = vmin - 0.05, vmax + 0.05
+    vmin, vmax = 0.0, (float(off.max()) if off.size and off.max() > 0 else 1.0)
     size = max(len(t) for t in panels.values())
     side = max(4.6, 0.55 * size + 2.2)
     fig, axes = panel_grid(len(panels), side + 1.2, side - 0.4, max_cols=2, gridspec_kw={"wspace": 0.55})
@@ -229,8 +229,17 @@ def similarity_heatmaps(panels: dict[str, pd.DataFrame], baseline=()):
                 ax.text(j, i, "" if i == j else f"{v:.2f}", ha="center", va="center", fontsize=8,
                         color="white" if light else "black")
         ax.set_title(title)
-    fig.colorbar(im, ax=axes, shrink=0.8, label=f"cosine similarity (scale {vmin:.2f}-{vmax:.2f}; diagonal = 1, blank)")
+    fig.colorbar(im, ax=axes, shrink=0.8, label=f"cosine similarity (scale 0 to the largest off-diagonal value, {vmax:.2f}; "
+                                                "diagonal = 1, blank)")
     return fig
+
+
+def _labels(part: pd.DataFrame, col: str = "term") -> list[str]:
+    """Chart labels for the terms of `part`: a form the texts use (helpers.text.display_label)."""
+    # imported here: helpers.text loads scikit-learn, which notebooks drawing no term chart need not pay for
+    from .text import display_label
+    forms = part["forms"] if "forms" in part else [""] * len(part)
+    return [display_label(t, f) for t, f in zip(part[col], forms)]
 
 
 def _tie_note(part: pd.DataFrame, max_terms: int) -> tuple[pd.DataFrame, str]:
@@ -242,7 +251,7 @@ def _tie_note(part: pd.DataFrame, max_terms: int) -> tuple[pd.DataFrame, str]:
     last = ranked["rank"].iloc[max_terms]  # the rank that does not fit
     tied = ranked[ranked["rank"] == last]
     return (ranked[ranked["rank"] < last],
-            f"all {len(tied)} terms tied at rank {last} (G² {tied['G2'].iloc[0]:.2f}) left out: {', '.join(tied['term'])}")
+            f"all {len(tied)} terms tied at rank {last} (G² {tied['G2'].iloc[0]:.2f}) left out: {', '.join(_labels(tied))}")
 
 
 def _boot_note(unit: str) -> str:
@@ -279,7 +288,7 @@ def keyness_chart(top: pd.DataFrame, alpha: float = 0.05, max_terms: int = 12, m
                 notes.append(f"{direction}: {note}")
             flagged = part[part["rank"].isna()]
             if len(flagged):
-                notes.append(f"{direction}, not ranked (one passage): " + ", ".join(flagged["term"]))
+                notes.append(f"{direction}, not ranked (one passage): " + ", ".join(_labels(flagged)))
         mine = top[top["group"] == g]
         if "boot_unit" in top:
             notes.append(_boot_note(mine["boot_unit"].iloc[0]))
@@ -309,7 +318,10 @@ def keyness_chart(top: pd.DataFrame, alpha: float = 0.05, max_terms: int = 12, m
                                                          (p["lr_high"] - p["log_ratio"]).clip(lower=0)],
                             fmt="none", ecolor="0.15", elinewidth=0.8, capsize=3, capthick=1.0, zorder=3)
         side = np.where(part["direction"] == "over", "here", "rest")
-        ax.set_yticks(y, [f"{t} ({int(p)}¶ {s})" for t, p, s in zip(part["term"], part["paras"], side)], fontsize=7.5)
+        # absent on the other side: the log ratio rests on the zero-count adjustment, a bound rather than an estimate
+        absent = np.where(part["direction"] == "over", part["freq_ref"], part["freq_target"]) == 0
+        ax.set_yticks(y, [f"{t}{' †' if a else ''} ({int(p)}¶ {s})" for t, a, p, s in zip(_labels(part), absent, part["paras"], side)],
+                      fontsize=7.5)
         ax.set_ylim(-0.7, max(len(part), 1) - 0.3)
         ax.axvline(0, color="0.3", linewidth=0.8)
         ax.grid(axis="y", visible=False)
@@ -323,16 +335,19 @@ def keyness_chart(top: pd.DataFrame, alpha: float = 0.05, max_terms: int = 12, m
     fig.suptitle(f"Keyness per year vs the other years, both ways; bars ordered by G², length = log ratio. Presence test, "
                  f"Bonferroni over {family} tests, p < {alpha}: filled = holds over documents, hatched = holds over "
                  "paragraphs only, outlined = does not hold.\n(n¶ here / rest) = paragraphs containing the term in "
-                 "this year (over-used) or in the other years (under-used)", fontsize=8.5)
+                 "this year (over-used) or in the other years (under-used); † = absent from the other side, so the bar's "
+                 "length is set by the zero-count adjustment (a bound, not an estimate).\nTerms are lemmas, labelled "
+                 "with a form the texts use (all forms in the table's `forms` column)", fontsize=8.5)
     fig.tight_layout()
     return fig
 
 
 def framing_chart(table: pd.DataFrame, nodes: pd.DataFrame, term: str, window: int, min_count: int, max_cols: int = 3):
-    """Collocates of `term` per group side by side (helpers.framing.collocates): bars of logDice,
-    each labelled with its co-occurrence count; a collocate also in another group's list is drawn
-    outlined in black. `nodes` (framing.node_summary) gives each panel its evidence: occurrences
-    of the term, in how many paragraphs and documents."""
+    """Collocates of `term` per group side by side (helpers.framing.collocates): bars of logDice
+    on its whole scale (0 to its maximum 14, so bar lengths compare), each labelled with a form
+    the text uses and its co-occurrence count; a collocate that also co-occurs with the term in
+    another group, however often, is drawn outlined in black. `nodes` (framing.node_summary) gives
+    each panel its evidence: occurrences of the term, in how many paragraphs and documents."""
     groups = [g for g in nodes["group"]]
     colors = year_colors(groups)
     n_rows = max([int((table["group"] == g).sum()) for g in groups] + [1])
@@ -344,18 +359,21 @@ def framing_chart(table: pd.DataFrame, nodes: pd.DataFrame, term: str, window: i
         shared = (part["other_groups"] != "").to_numpy()
         ax.barh(y, part["log_dice"], color=colors[g], edgecolor=["black" if s else colors[g] for s in shared],
                 linewidth=[1.6 if s else 0.5 for s in shared])
-        ax.set_yticks(y, [f"{c} ({n})" for c, n in zip(part["collocate"], part["cooccurrences"])], fontsize=8)
-        ax.set_xlim(8, 14)
+        ax.set_yticks(y, [f"{c} ({n})" for c, n in zip(_labels(part, "collocate"), part["cooccurrences"])], fontsize=8)
+        ax.set_xlim(0, 14)
+        ax.set_xticks(range(0, 15, 2))
         ax.set_ylim(-0.6, n_rows - 0.4)
         ax.grid(axis="y", visible=False)
         if not len(part):
             ax.set_yticks([])
-            ax.text(0.5, 0.5, f"no collocate seen {min_count}+ times", transform=ax.transAxes, ha="center", fontsize=8, color="0.3")
+            ax.text(0.5, 0.5, f"no collocate seen {min_count}+ times\n('{term}' occurs {node['occurrences']} times)",
+                    transform=ax.transAxes, ha="center", va="center", fontsize=8, color="0.3")
         ax.set_title(f"{g}: '{term}' x{node['occurrences']} ({node['paragraphs']} para., {node['documents']} doc.)",
                      color=colors[g], fontsize=9, fontweight="bold")
         ax.set_xlabel("logDice (max 14)", fontsize=8)
         ax.tick_params(axis="x", labelbottom=True)
-    fig.suptitle(f"The company '{term}' keeps: collocates within {window} words in the same sentence, seen at least "
-                 f"{min_count} times (count in brackets; black outline: also in another year)", fontsize=9)
+    fig.suptitle(f"The company '{term}' keeps: collocates within {window} kept words (stop words not counted), same sentence, "
+                 f"same side of any quotation mark,\nseen at least {min_count} times (count in brackets); black outline: also "
+                 "with the term in another year, at any count", fontsize=9)
     fig.tight_layout()
     return fig

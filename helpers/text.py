@@ -205,3 +205,40 @@ def kwic(paras, term: str, width: int = 45, policy: TextPolicy = DEFAULT_POLICY)
                                  "left": p.text[max(0, s - width):s].rjust(width),
                                  "match": p.text[s:e], "right": p.text[e:e + width].ljust(width)})
     return pd.DataFrame(rows, columns=["doc_id", "event_year", "para", "speaker", "left", "match", "right"])
+
+
+# --- the forms behind a term: terms are lemmas, a reader searches the text for words -----------
+
+def surface_summary(forms) -> str:
+    """Verbatim forms (case folded) with their counts, most frequent first: "technologies (2), technology (1)"."""
+    import collections
+
+    counts = collections.Counter(f.lower() for f in forms)
+    return ", ".join(f"{f} ({k})" for f, k in sorted(counts.items(), key=lambda x: (-x[1], x[0])))
+
+
+def surface_forms(texts, terms, lemmatize: bool = True) -> dict[str, str]:
+    """For each term (a lemma or a phrase of lemmas), the forms the texts actually use, as
+    surface_summary() writes them: "internet technology" -> "internet technologies (3)". Matched
+    as the n-gram counts are (adjacent words within one run), in one pass over the texts. A term
+    the texts never contain gets ""."""
+    wanted = {t: tuple(t.split()) for t in terms}
+    lengths = sorted({len(w) for w in wanted.values() if w})
+    by_words = {w: t for t, w in wanted.items()}
+    found: dict[str, list[str]] = {t: [] for t in wanted}
+    for text in texts:
+        spans = token_spans(text, lemmatize)
+        for n in lengths:
+            for i in range(len(spans) - n + 1):
+                key = tuple(t for t, *_ in spans[i:i + n])
+                if key in by_words and spans[i][3] == spans[i + n - 1][3]:
+                    found[by_words[key]].append(text[spans[i][1]:spans[i + n - 1][2]])
+    return {t: surface_summary(f) for t, f in found.items()}
+
+
+def display_label(term: str, forms: str) -> str:
+    """What a chart shows for a term: the term itself when the text uses it as it is, else its most
+    frequent form (a chart label a reader can search for: "internet technologies", not the lemma
+    "internet technology")."""
+    names = [f.rsplit(" (", 1)[0] for f in forms.split(", ")] if forms else []
+    return term if not names or term in names else names[0]

@@ -15,7 +15,7 @@ from sklearn.preprocessing import normalize
 
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from .text import DEFAULT_POLICY, TermMatrix, TextPolicy, lemma
+from .text import DEFAULT_POLICY, TermMatrix, TextPolicy, lemma, surface_forms
 
 WIC_SERIES = "World Internet Conference"
 
@@ -168,7 +168,7 @@ def _bonferroni(p, m: int):
     return np.minimum(1.0, np.asarray(p, float) * max(int(m), 1))
 
 
-KEYNESS_COLUMNS = ["group", "direction", "rank", "term", "includes", "freq_target", "freq_ref", "per_1000_target",
+KEYNESS_COLUMNS = ["group", "direction", "rank", "term", "forms", "includes", "freq_target", "freq_ref", "per_1000_target",
                    "per_1000_ref", "G2", "signed_G2", "log_ratio", "docs", "paras", "top_para_share", "flag",
                    "tokens_target", "tokens_ref", "p_chi2", "p_fisher", "presence", "p_presence", "presence_unit", "tested",
                    "family", "p_bonferroni", "holds", "lr_low", "lr_high", "boot_unit", "boot_kept"]
@@ -432,7 +432,13 @@ def distinctive_terms(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, 
     cols = [c for c in KEYNESS_COLUMNS if n_boot or c not in ("lr_low", "lr_high", "boot_unit", "boot_kept")]
     if not out:  # one group only: nothing to compare, an empty table with the usual columns
         return pd.DataFrame(columns=cols)
-    return pd.concat(out, ignore_index=True)[cols]
+    return _with_forms(pd.concat(out, ignore_index=True), data)[cols]
+
+
+def _with_forms(table: pd.DataFrame, data: KeynessData) -> pd.DataFrame:
+    """Add `forms`: the verbatim forms behind each (lemmatised) term in the compared paragraphs."""
+    forms = surface_forms(data.paras["text"], sorted(set(table["term"])), data.matrix.policy.lemmatize)
+    return table.assign(forms=table["term"].map(forms))
 
 
 def pairwise_keyness(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, by: str = "event_year",
@@ -460,7 +466,8 @@ def pairwise_keyness(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, b
             out.append(k.assign(group=ga, versus=gb)[["group", "versus", "rank", "term", "freq_target", "freq_ref",
                                                       "G2", "log_ratio", "paras", "flag", "p_fisher", "presence",
                                                       "p_presence", "tested", "family", "p_bonferroni", "holds"]])
-    return pd.concat(out, ignore_index=True)
+    res = _with_forms(pd.concat(out, ignore_index=True), data)
+    return res[[*res.columns[:4], "forms", *res.columns[4:-1]]]
 
 
 def require_groups(paras: pd.DataFrame, by: str = "event_year", n: int = 2) -> None:
@@ -515,26 +522,63 @@ def _lemma_key(term: str) -> str:
 def sensitivity(paras: pd.DataFrame, baseline: pd.DataFrame, variants: dict[str, TextPolicy],
                 by: str = "event_year", n: int = 10, min_freq: int = 3) -> pd.DataFrame:
     """For each policy variant: does each baseline top term stay in its group's top `n`? Terms are
-    compared by their lemmas, so a variant without lemmatisation can still confirm a term."""
+    compared by their lemmas, so a variant without lemmatisation can still confirm a term (its
+    forms are then counted apart: "reform" and "reforms", which is what that check tests). A cell
+    is None when the variant cannot contain the term at all (a two-word term under a unigram
+    policy): a check that cannot be passed is not counted as failed."""
     table = baseline[["group", "direction", "term"]].copy()
+    length = table["term"].str.count(" ") + 1
     for name, policy in variants.items():
         top = distinctive_terms(paras, policy, by, n, min_freq)
         top = top[top["rank"].notna()]
         kept = {(g, dr, _lemma_key(t)) for g, dr, t in zip(top["group"], top["direction"], top["term"])}
-        table[name] = [(g, dr, _lemma_key(t)) in kept for g, dr, t in zip(table["group"], table["direction"], table["term"])]
+        lo, hi = policy.ngram_range
+        table[name] = [(g, dr, _lemma_key(t)) in kept if lo <= k <= hi else None
+                       for g, dr, t, k in zip(table["group"], table["direction"], table["term"], length)]
     return table
 
 
-def survival_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Per term: in how many of the checks (non-None cells) it survived, and which it failed."""
-    keys = [c for c in ("group", "direction", "term") if c in table]
-    checks = table.drop(columns=keys)
+def robustness_summary(loo: pd.DataFrame, sens: pd.DataFrame, doc_groups: dict) -> pd.DataFrame:
+    """One row per term of a leave_one_document_out and a sensitivity table: how many checks it
+    survived of those that could be run, in three kinds that test different things. Dropping a
+    document of the term's own group (`own_docs`) tests whether the term belongs to the group or
+    to one of its documents; dropping a document of another group (`reference_docs`) only changes
+    what the group is compared with; `settings` are the policy variants. `doc_groups` maps each
+    document to its group. Also `failed`: the checks the term did not survive."""
+    keys = ["group", "direction", "term"]
+    doc_cols = [c for c in loo.columns if c not in keys]
+    set_cols = [c for c in sens.columns if c not in keys]
+    merged = loo.merge(sens, on=keys)
     rows = []
-    for i, r in table.iterrows():
-        vals = checks.loc[i]
-        valid = vals[vals.notna()]
-        rows.append({**{c: r[c] for c in keys}, "survived": int(valid.astype(bool).sum()),
-                     "checks": len(valid), "failed": ", ".join(c for c, v in valid.items() if not v)})
+    for r in merged.to_dict("records"):
+        kinds = {"own_docs": [c for c in doc_cols if doc_groups[c] == r["group"]],
+                 "reference_docs": [c for c in doc_cols if doc_groups[c] != r["group"]], "settings": set_cols}
+        row = {k: r[k] for k in keys}
+        failed = []
+        for kind, cols in kinds.items():
+            valid = [c for c in cols if r[c] is not None and not pd.isna(r[c])]
+            row[f"survived_{kind}"] = sum(bool(r[c]) for c in valid)
+            row[f"checks_{kind}"] = len(valid)
+            failed += [c for c in valid if not r[c]]
+        row["failed"] = ", ".join(failed)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def surviving_terms(robust: pd.DataFrame, groups) -> pd.DataFrame:
+    """Per group and direction, the terms of a robustness_summary that survived every check that
+    could be run, and how many own-document checks that was (0 when the group has one
+    document: its terms were never tested against the loss of their own document). A group
+    whose terms all failed is listed with "none", not left out."""
+    rows = []
+    for g in groups:
+        for direction in ("over", "under"):
+            part = robust[(robust["group"] == g) & (robust["direction"] == direction)]
+            ok = part[np.all([part[f"survived_{k}"] == part[f"checks_{k}"] for k in ("own_docs", "reference_docs", "settings")],
+                             axis=0)] if len(part) else part
+            rows.append({"group": g, "direction": direction, "ranked": len(part), "survive_every_check": len(ok),
+                         "own_document_checks": int(part["checks_own_docs"].max()) if len(part) else 0,
+                         "terms": ", ".join(ok["term"]) or "none"})
     return pd.DataFrame(rows)
 
 

@@ -78,14 +78,22 @@ def test_every_csv_term_of_notebook_02_is_in_the_cleaned_texts():
 
     from helpers.paths import PROJECT_ROOT
     paras = split_paragraphs(load_corpus(PROJECT_ROOT / "corpus"))
-    checked = 0
+    checked, forms_checked = 0, 0
+    lower = "\n".join(paras["text"]).lower()
     for path in sorted(Path(PROJECT_ROOT / "figures").glob("02-*.csv")):
         table = pd.read_csv(path, keep_default_na=False)
         for col in ("term", "collocate"):
             for term in sorted(set(table[col]) if col in table else ()):
                 assert len(kwic(paras, term)) > 0, f"{path.name}: {term!r} is not in the texts"
                 checked += 1
-    assert checked >= 20
+        # terms are lemmas; the forms listed beside them must be verbatim text (case aside)
+        for forms in (table["forms"] if "forms" in table else ()):
+            assert forms, f"{path.name}: a term without forms"
+            for form in forms.split(", "):
+                word = form.rsplit(" (", 1)[0]
+                assert word in lower, f"{path.name}: the form {word!r} is not in the texts"
+                forms_checked += 1
+    assert checked >= 20 and forms_checked >= 20
 
 
 def test_tfidf_matches_the_formula_by_hand():
@@ -391,3 +399,52 @@ def test_top_terms_keep_ties_at_the_cut_off_and_class_idf_has_one_value_per_grou
     assert idf.loc["alpha", "groups_with_term"] == 3 and idf.loc["beta", "groups_with_term"] == 1
     assert idf["idf"].nunique() == idf["groups_with_term"].nunique() <= 3
     assert idf.loc["alpha", "idf"] == pytest.approx(1.0)
+
+
+def test_surface_forms_show_what_the_text_says_and_labels_are_searchable():
+    from helpers.text import display_label, surface_forms
+    texts = ["New internet technologies spread.", "Internet technologies, and one internet technology.", "Reform; reforms."]
+    forms = surface_forms(texts, ["internet technology", "reform", "absent word"])
+    assert forms == {"internet technology": "internet technologies (2), internet technology (1)",
+                     "reform": "reform (1), reforms (1)", "absent word": ""}
+    assert display_label("internet technology", "internet technologies (3)") == "internet technologies"
+    assert display_label("reform", forms["reform"]) == "reform"  # the lemma is itself a form the text uses
+    # a phrase split by punctuation is no form of the phrase (as in the counts)
+    assert surface_forms(["internet. Technologies"], ["internet technology"]) == {"internet technology": ""}
+
+
+def test_collocation_window_stops_at_quotation_marks_and_sharing_ignores_the_minimum():
+    from helpers import framing
+    paras = _paras([("a", 2015, '"We want global governance," said Ren.'),
+                    ("a", 2015, '"Fair governance for all," said Ren on Monday.'),
+                    ("a", 2015, "Global governance matters; global governance again."),
+                    ("b", 2016, "Ren praised cyber governance; global governance too.")])
+    table, lines = framing.collocates(paras, "governance", window=3, min_count=2)
+    # the reporter's "said Ren" is outside the quotation: never the company of the quoted word
+    assert "ren" not in set(lines.loc[lines["group"] == 2015, "collocate"])
+    row = table[(table["group"] == 2015) & (table["collocate"] == "global")].iloc[0]
+    # 2016 has "global" with the term once, below the minimum: still named, with its count
+    assert row["other_groups"] == "2016 (1)" and row["forms"] == "global (3)"
+    assert table[table["group"] == 2016].empty or (table.loc[table["group"] == 2016, "cooccurrences"] >= 2).all()
+
+
+def test_sensitivity_does_not_count_an_impossible_check_as_a_failure():
+    paras = _paras([("a", 2001, "cyber security matters. cyber security rules. cyber security first"),
+                    ("b", 2001, "cyber security again and cyber security"),
+                    ("c", 2002, "digital economy grows. digital economy booms"),
+                    ("d", 2002, "digital economy again, digital trade")])
+    policy = DEFAULT_POLICY.with_(min_df=1)
+    top = T.distinctive_terms(paras, policy, n=3, min_freq=2)
+    base = top[top["rank"].notna()]
+    sens = T.sensitivity(paras, base, {"unigrams": policy.with_(ngram_range=(1, 1)),
+                                       "min_df=1": policy}, n=3, min_freq=2)
+    bigram = sens[sens["term"].str.contains(" ")]
+    assert len(bigram) and bigram["unigrams"].isna().all() and bigram["min_df=1"].notna().all()
+    loo = T.leave_one_document_out(paras, base, policy, n=3, min_freq=2)
+    robust = T.robustness_summary(loo, sens, {"a": 2001, "b": 2001, "c": 2002, "d": 2002})
+    two_words = robust[robust["term"].str.contains(" ")]
+    assert len(two_words) and (two_words["checks_settings"] == 1).all()
+    # each term: the two documents of its own year are own-document checks, the other two reference checks
+    assert (robust["checks_own_docs"] == 2).all() and (robust["checks_reference_docs"] == 2).all()
+    every = T.surviving_terms(robust, [2001, 2002])
+    assert set(every["group"]) == {2001, 2002} and every["terms"].ne("").all()
