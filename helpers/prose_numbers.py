@@ -26,6 +26,7 @@ ALLOWED = [
     (r"(?i)\b(?:notebooks?|sections?|exercises?|steps?)\s+\d+(?:\s*(?:,|and|or|–|-|to)\s*\d+)*",
      "a reference to a notebook, section or exercise"),
     (r"(?m)^#+\s*\d+(?:\.\d+)*\.?", "a section heading's number"),
+    (r"(?m)^\s*\d+\.(?=\s)", "a numbered list item's marker"),
     # A phrase in double quotes is language being discussed (an example of a form such as
     # "more than 2,000 guests"), not a result; it stays a true example on any corpus.
     # Quotes are paired left to right and may span a line break of the markdown source.
