@@ -59,7 +59,8 @@ def same(answer, expected, tol: float = 1e-6) -> bool:
     if isinstance(expected, bool) or isinstance(answer, bool):
         return isinstance(answer, bool) and isinstance(expected, bool) and answer == expected
     if isinstance(expected, (int, float)):
-        return isinstance(answer, (int, float)) and math.isclose(answer, expected, rel_tol=0, abs_tol=tol)
+        # a hair over tol: 0.375 rounded to 0.38 is 0.005 away only up to float error
+        return isinstance(answer, (int, float)) and math.isclose(answer, expected, rel_tol=0, abs_tol=tol * (1 + 1e-9))
     if isinstance(expected, str):
         return isinstance(answer, str) and " ".join(answer.split()).casefold() == " ".join(expected.split()).casefold()
     if isinstance(expected, Mapping):

@@ -109,6 +109,7 @@ def test_check_messages_name_the_exercise_and_never_show_the_expected_value(caps
         check(0.7, 0.51, 4, "the share", hint="divide by all words")
     assert "0.7" in str(e.value) and "0.51" not in str(e.value) and "divide by all words" in str(e.value)
     check(0.514, 0.51, 4, "the share", tol=0.005)
+    check(round(0.375, 2), 0.375, 4, "the share", tol=0.005)  # rounded half up: 0.005 away, up to float error
     check(worked(("Zhu", 0.51)), ("zhu ", 0.5113), 4, "the speaker and share", tol=0.005)
     check("b", {"a", "b"}, 4, "a tied rule", one_of=True)
     out = capsys.readouterr().out
