@@ -7,9 +7,13 @@ only while it is still `...`, so the committed notebook runs top to bottom (nbva
 who types an answer and runs the check sees their own result:
 
     answer_1 = ...                                  # answer cell: replace ... with your answer
-    if answer_1 is ...:                             # solution cell (hidden)
+
+    # Worked solution: open it after trying. ...   # solution cell (collapsed; JupyterLab
+    if answer_1 is ...:                             # still shows the first line: a comment)
         answer_1 = worked(<the worked answer>)
-    check(answer_1, <computed another way>, 1, "the id of the document")   # check cell
+
+    # Check: compares your answer with ...          # check cell (collapsed too)
+    check(answer_1, <computed another way>, 1, "the id of the document")
 
 `check` never prints the expected value, so the committed outputs do not give the answer away.
 """

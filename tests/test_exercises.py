@@ -55,6 +55,8 @@ def test_exercises_have_a_blank_answer_a_hidden_solution_and_a_check(path, reque
         _answer_name(ex["answer"])
         for role in ("solution", "check"):  # collapsed: the solution, and the check that shows the method
             assert ex[role].metadata.get("jupyter", {}).get("source_hidden") is True, (path.name, i, role)
+            # JupyterLab still shows a collapsed cell's first line: a comment, so it gives nothing away
+            assert ex[role].source.startswith("# "), (path.name, i, role, ex[role].source.splitlines()[0])
 
 
 def _run(source: str, ns: dict) -> None:
