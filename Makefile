@@ -19,9 +19,11 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@test -x $(PY) || { echo "== creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "== installing the pinned packages of requirements.txt into $(VENV): about 3 minutes the first time, seconds after"
+	$(PY) -m pip install --disable-pip-version-check -r requirements.txt
 	@touch $@
+	@echo "== $(VENV) is ready"
 
 setup: $(STAMP) ## create .venv from requirements.txt (done by every target that needs it)
 
@@ -50,8 +52,17 @@ cpu-check: $(STAMP) ## regenerate notebooks and figures as two other CPUs would;
 	    git --no-pager diff --stat -- notebooks figures | tail -1; git checkout -q -- notebooks figures; \
 	  else echo "   same notebooks and figures byte for byte"; fi; done; exit $$rc
 
-lab: $(STAMP) ## open JupyterLab on the notebooks
-	$(VENV)/bin/jupyter lab notebooks/
+# Lab's defaults for this project: Markdown files open rendered (the learning path, the READMEs),
+# not in the text editor; no news feed or update check fetched from the web.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/wuzhen-corpus.json
+LAB_SETTINGS := {"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Markdown Preview"}}, \
+  "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}
+
+lab: $(STAMP) ## open JupyterLab at the project root, on the learning path (notebooks/README.md)
+	@mkdir -p $(dir $(LAB_OVERRIDES)) && echo '$(LAB_SETTINGS)' > $(LAB_OVERRIDES)
+	@# jupyter_server_config.py: notebooks saved as committed, kernels over ipc (see that file)
+	$(VENV)/bin/jupyter lab --config=jupyter_server_config.py --ServerApp.root_dir=. \
+	  --LabApp.default_url=/lab/tree/notebooks/README.md $(if $(filter 0,$(shell id -u)),--allow-root)
 
 check: $(STAMP) ## validate the corpus (CORPUS_DIR or corpus/) and print its summary
 	$(PY) -m helpers.corpus check
@@ -59,8 +70,8 @@ check: $(STAMP) ## validate the corpus (CORPUS_DIR or corpus/) and print its sum
 nav: $(STAMP) ## regenerate notebook navigation, notebooks/README.md and figures/README.md
 	$(PY) -m helpers.notebooks nav
 
-html: $(STAMP) ## render every executed notebook to a self-contained page in html/
-	$(VENV)/bin/jupyter nbconvert --to html --embed-images --output-dir html notebooks/[0-9][0-9]-*.ipynb
+html: $(STAMP) ## the notebooks, the learning path and the glossary as pages in html/ that need no network
+	$(PY) -m helpers.html_pages html
 
 bench: $(STAMP) ## speed and memory at 1x to 10,000x the corpus, and each notebook vs an empty one (slow)
 	$(PY) benchmarks/run.py --sizes 1 10 100 1000 10000 --repeats 3 --notebooks

@@ -2,9 +2,11 @@
 and generate what links them: `python -m helpers.notebooks nav` (navigation cells, notebooks/README.md,
 figures/README.md).
 
-Each notebook runs in a fresh kernel with its own folder as working directory. Cell timings are
-not recorded, the Python patch version and widget state (random ids) are dropped, so re-running
-an unchanged notebook on the same pinned environment rewrites it byte for byte.
+Each notebook runs in a fresh kernel with its own folder as working directory, over the ipc
+transport (local Unix sockets: no TCP port, so no unencrypted network traffic for ipykernel to
+warn about). Cell timings are not recorded, and `tidy()` drops the Python patch version and widget
+state (random ids), so re-running an unchanged notebook on the same pinned environment rewrites it
+byte for byte. JupyterLab applies the same `tidy()` on save (helpers/lab_contents.py).
 """
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ import json
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from traitlets.config import Config
 
 from .paths import PROJECT_ROOT, figures_dir, writable_figures_dir
 
@@ -32,17 +36,33 @@ def execute(path: Path, timeout: int = 1200, write: bool = True) -> nbformat.Not
     """Run every cell of the notebook at `path` (in its folder) and, if `write`, write it back
     with its outputs. The kernel inherits this process's environment (CORPUS_DIR, FIGURES_DIR)."""
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    nb.metadata.get("language_info", {}).pop("version", None)  # 3.11.x differs between machines
-    _drop_widget_state(nb)
-    _coalesce_streams(nb)
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, config=kernel_config(sockets),
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    tidy(nb)
     if write:
         nbformat.write(nb, path)
     return nb
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def kernel_config(folder: str) -> Config:
+    """A kernel over local Unix sockets in `folder` rather than TCP ports: ipykernel warns about
+    plain-text TCP, and nothing here needs the network. The socket path is absolute because the
+    kernel runs in the notebook's folder, and a relative one would resolve differently there."""
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "kernel")}})
+
+
+def tidy(nb) -> None:
+    """What a committed notebook holds, whoever ran it: no Python patch version (3.11.x differs
+    between machines, and would tie a clean `make figures` to one), no widget state or views (random
+    ids), stream outputs merged. Applied after `make figures` runs a notebook and when JupyterLab
+    saves one, so running and saving an unchanged notebook leaves it byte for byte as committed."""
+    nb.metadata.get("language_info", {}).pop("version", None)
+    _drop_widget_state(nb)
+    _coalesce_streams(nb)
 
 
 def _coalesce_streams(nb) -> None:
