@@ -54,6 +54,8 @@ class Representation:
     def project(self, texts) -> sparse.csr_matrix:
         """TF-IDF rows of other texts in this vocabulary, with this corpus's idf (rows may be empty)."""
         counts = TermMatrix(texts, self.policy, vocabulary={t: i for i, t in enumerate(self.terms)}).counts
+        if counts.shape[0] == 0:  # no other texts (a corpus without other events): scikit-learn refuses empty input
+            return sparse.csr_matrix((0, len(self.terms)))
         return self._idf.transform(counts).tocsr()
 
 

@@ -171,8 +171,9 @@ def notebook_index(paths: list[Path] | None = None) -> str:
             for m in re.finditer(r"^\*\*(Exercise \d+)\.\*\*\s*(.+?)(?:\n\s*\n|\Z)", cell.source, re.S | re.M):
                 exercises.append(f"- [{path.stem}]({path.name}), {m.group(1)}: {' '.join(m.group(2).split())}")
     lines += ["## Exercises in one place", "",
-              "Every exercise has a worked answer checked by an `assert`, so `make test` fails if an answer",
-              "stops being true.", "", *exercises, ""]
+              "Each exercise has an answer cell for you, a check that compares your answer with a value computed",
+              "another way, and a worked solution in a collapsed cell (open it after trying). `make test` checks",
+              "that every check fails on a blank or wrong answer and passes on the solution.", "", *exercises, ""]
     return "\n".join(lines)
 
 

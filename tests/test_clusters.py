@@ -173,6 +173,9 @@ def test_baseline_paragraphs_go_to_the_nearest_centre(rep):
     new = rep.project([" ".join(TOPICS[2][:6]), " ".join(TOPICS[0][:6]), "unknown words only"])
     got = clusters.nearest_centre(rep.X, labels, new)
     assert topic_of[got[0]] == 2 and topic_of[got[1]] == 0 and got[2] == -1
+    # a corpus with no other event has no baseline texts: nothing to place, and no error
+    none = rep.project([])
+    assert none.shape == (0, rep.X.shape[1]) and clusters.nearest_centre(rep.X, labels, none).shape == (0,)
 
 
 def test_cluster_colours_never_look_like_a_year():
