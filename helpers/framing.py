@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .sentences import sentence_spans
-from .text import DEFAULT_POLICY, TextPolicy, surface_summary, token_spans, tokenize
+from .text import DEFAULT_POLICY, TextPolicy, display_label, surface_summary, token_spans, tokenize
 
 LINE_COLUMNS = ["group", "collocate", "doc_id", "para", "speaker", "left", "match", "right", "collocate_text", "sentence"]
 TABLE_COLUMNS = ["group", "rank", "collocate", "forms", "cooccurrences", "node_freq", "collocate_freq", "log_dice",
@@ -149,13 +149,14 @@ def evidence_summary(paras: pd.DataFrame, term: str, table: pd.DataFrame, nodes:
     """What a framing comparison rests on, as sentences built from its tables (one per group, then
     the shared collocates and the largest counts): the node's occurrences, the collocates that
     pass the minimum (`table`), and every word seen with the node at any count, so a reader sees
-    what the minimum left out."""
+    what the minimum left out; each word as the texts spell it (helpers.text.display_label)."""
     any_count, _ = collocates(paras, term, by, window, min_count=1, n=len(paras) + 1, policy=policy)
-    seen = {g: ", ".join(f"{c} ({k})" for c, k in zip(p["collocate"], p["cooccurrences"]))
+    seen = {g: ", ".join(f"{display_label(c, f)} ({k})" for c, f, k in zip(p["collocate"], p["forms"], p["cooccurrences"]))
             for g, p in any_count.groupby("group")}
     out = []
     for r in nodes.itertuples(index=False):
-        shown = ", ".join(table.loc[table["group"] == r.group, "collocate"]) or "none passes the minimum"
+        mine = table[table["group"] == r.group]
+        shown = ", ".join(display_label(c, f) for c, f in zip(mine["collocate"], mine["forms"])) or "none passes the minimum"
         out.append(f"{r.group}: '{term}' occurs {r.occurrences} times in {r.paragraphs} paragraph(s) of {r.documents} of "
                    f"the year's {r.documents_in_group} document(s); collocates: {shown}; every word seen with it, at any "
                    f"count: {seen.get(r.group, 'none')}.")

@@ -310,6 +310,9 @@ def keyness_chart(top: pd.DataFrame, alpha: float = 0.05, max_terms: int = 12, m
         if para_only.any():
             ax.barh(y[para_only], part["log_ratio"].to_numpy()[para_only], color="none", hatch="////",
                     edgecolor=colors[g], linewidth=1.2)
+        # absent on the other side: the ratio is not estimable, its length is set by the zero-count
+        # pseudo-count (distinctive_terms gives it no interval), so the label gets a dagger
+        absent = (np.where(part["direction"] == "over", part["freq_ref"], part["freq_target"]) == 0)
         if {"lr_low", "lr_high"} <= set(part):
             ok = part["lr_low"].notna().to_numpy()
             if ok.any():
@@ -318,8 +321,6 @@ def keyness_chart(top: pd.DataFrame, alpha: float = 0.05, max_terms: int = 12, m
                                                          (p["lr_high"] - p["log_ratio"]).clip(lower=0)],
                             fmt="none", ecolor="0.15", elinewidth=0.8, capsize=3, capthick=1.0, zorder=3)
         side = np.where(part["direction"] == "over", "here", "rest")
-        # absent on the other side: the log ratio rests on the zero-count adjustment, a bound rather than an estimate
-        absent = np.where(part["direction"] == "over", part["freq_ref"], part["freq_target"]) == 0
         ax.set_yticks(y, [f"{t}{' †' if a else ''} ({int(p)}¶ {s})" for t, a, p, s in zip(_labels(part), absent, part["paras"], side)],
                       fontsize=7.5)
         ax.set_ylim(-0.7, max(len(part), 1) - 0.3)
@@ -335,8 +336,8 @@ def keyness_chart(top: pd.DataFrame, alpha: float = 0.05, max_terms: int = 12, m
     fig.suptitle(f"Keyness per year vs the other years, both ways; bars ordered by G², length = log ratio. Presence test, "
                  f"Bonferroni over {family} tests, p < {alpha}: filled = holds over documents, hatched = holds over "
                  "paragraphs only, outlined = does not hold.\n(n¶ here / rest) = paragraphs containing the term in "
-                 "this year (over-used) or in the other years (under-used); † = absent from the other side, so the bar's "
-                 "length is set by the zero-count adjustment (a bound, not an estimate).\nTerms are lemmas, labelled "
+                 "this year (over-used) or in the other years (under-used); † = absent from the other side: the ratio is not "
+                 "estimable, the bar's length is set by a pseudo-count and it has no whisker.\nTerms are lemmas, labelled "
                  "with a form the texts use (all forms in the table's `forms` column)", fontsize=8.5)
     fig.tight_layout()
     return fig

@@ -412,7 +412,8 @@ def distinctive_terms(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, 
     years together; pass keyness_family()'s total to cover the pairwise tests too). `tested` is
     the number of terms tested in the row's own comparison, `holds` whether the corrected p is
     below `alpha`. With `n_boot`, a bootstrap interval on the log ratio (KeynessData.bootstrap,
-    resampling units only where a side has `min_boot_units` of them)."""
+    resampling units only where a side has `min_boot_units` of them; none for a term absent from
+    one side, whose ratio is not estimable)."""
     data = data or KeynessData(paras, policy)
     labels = data.paras[by].to_numpy()
     groups = np.unique(labels)
@@ -428,6 +429,10 @@ def distinctive_terms(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, 
         if n_boot and len(k):
             k = k.merge(data.bootstrap(target, ~target, k["term"], n_boot, seed, min_units=min_boot_units),
                         on="term", how="left")
+            # absent from the side it is under-represented in: the ratio is not estimable (its value
+            # comes from the zero-count pseudo-count), so it gets no interval either
+            absent = np.where(k["direction"] == "over", k["freq_ref"], k["freq_target"]) == 0
+            k.loc[absent, ["lr_low", "lr_high"]] = np.nan
         out.append(k.assign(group=g))
     cols = [c for c in KEYNESS_COLUMNS if n_boot or c not in ("lr_low", "lr_high", "boot_unit", "boot_kept")]
     if not out:  # one group only: nothing to compare, an empty table with the usual columns
@@ -524,16 +529,19 @@ def sensitivity(paras: pd.DataFrame, baseline: pd.DataFrame, variants: dict[str,
     """For each policy variant: does each baseline top term stay in its group's top `n`? Terms are
     compared by their lemmas, so a variant without lemmatisation can still confirm a term (its
     forms are then counted apart: "reform" and "reforms", which is what that check tests). A cell
-    is None when the variant cannot contain the term at all (a two-word term under a unigram
-    policy): a check that cannot be passed is not counted as failed."""
+    is None when the variant cannot contain the term at all: a two-word term under a unigram
+    policy, or a term found in fewer paragraphs (counted on lemmas) than the variant's min_df. A
+    check that cannot be passed is not counted as failed."""
     table = baseline[["group", "direction", "term"]].copy()
     length = table["term"].str.count(" ") + 1
+    every = TermMatrix(paras["text"], DEFAULT_POLICY.with_(min_df=1, ngram_range=(1, int(length.max()) if len(table) else 1)))
+    in_paras = dict(zip(every.terms, np.diff(every.counts.tocsc().indptr)))  # paragraphs each term occurs in
     for name, policy in variants.items():
         top = distinctive_terms(paras, policy, by, n, min_freq)
         top = top[top["rank"].notna()]
         kept = {(g, dr, _lemma_key(t)) for g, dr, t in zip(top["group"], top["direction"], top["term"])}
         lo, hi = policy.ngram_range
-        table[name] = [(g, dr, _lemma_key(t)) in kept if lo <= k <= hi else None
+        table[name] = [(g, dr, _lemma_key(t)) in kept if lo <= k <= hi and in_paras.get(_lemma_key(t), 0) >= policy.min_df else None
                        for g, dr, t, k in zip(table["group"], table["direction"], table["term"], length)]
     return table
 

@@ -135,11 +135,21 @@ def _synthetic():
 
 
 def test_distinctive_terms_recover_planted_words_with_intervals():
-    top = T.distinctive_terms(_synthetic(), n=1, min_freq=3, n_boot=200, min_boot_units=6)
+    paras = _synthetic()
+    # each planted word also occurs once in another year, so its ratio is estimable
+    for i, (year, other) in enumerate([(2001, "beta"), (2002, "gamma"), (2003, "alpha")]):
+        row = paras.index[(paras["event_year"] == year)][i + 1]
+        paras.loc[row, "text"] += f" {other}"
+    top = T.distinctive_terms(paras, n=1, min_freq=3, n_boot=200, min_boot_units=6)
     top = top[top["direction"] == "over"]
     assert top[["group", "term"]].values.tolist() == [[2001, "alpha"], [2002, "beta"], [2003, "gamma"]]
+    assert (top["freq_ref"] == 1).all()
     assert (top["lr_low"] > 0).all() and (top["lr_low"] <= top["log_ratio"]).all()
     assert (top["p_chi2"] < 0.001).all()
+    # absent from the other years: the ratio rests on a pseudo-count, so no interval is given
+    alone = T.distinctive_terms(_synthetic(), n=1, min_freq=3, n_boot=200, min_boot_units=6)
+    alone = alone[alone["direction"] == "over"]
+    assert (alone["freq_ref"] == 0).all() and alone[["lr_low", "lr_high"]].isna().all().all()
 
 
 def test_shared_words_are_not_distinctive():
@@ -440,6 +450,16 @@ def test_sensitivity_does_not_count_an_impossible_check_as_a_failure():
                                        "min_df=1": policy}, n=3, min_freq=2)
     bigram = sens[sens["term"].str.contains(" ")]
     assert len(bigram) and bigram["unigrams"].isna().all() and bigram["min_df=1"].notna().all()
+    # a term in 2 paragraphs cannot exist under min_df=3: not applicable, not failed
+    six = _paras([("a", 2001, "cyber security matters. cyber security rules. network"),
+                  ("b", 2001, "cyber security again and cyber security network"), ("e", 2001, "network policy network"),
+                  ("c", 2002, "digital economy grows. digital economy booms"),
+                  ("d", 2002, "digital economy again, digital trade"), ("f", 2002, "digital trade market")])
+    top6 = T.distinctive_terms(six, policy, n=5, min_freq=2)
+    strict = T.sensitivity(six, top6[top6["rank"].notna()], {"min_df=3": policy.with_(min_df=3)}, n=5, min_freq=2)
+    cells = dict(zip(strict["term"], strict["min_df=3"]))
+    assert cells["cyber security"] is None and cells["digital economy"] is None  # 2 paragraphs each
+    assert cells["network"] is not None and cells["digital"] is not None  # 3 paragraphs: a real check
     loo = T.leave_one_document_out(paras, base, policy, n=3, min_freq=2)
     robust = T.robustness_summary(loo, sens, {"a": 2001, "b": 2001, "c": 2002, "d": 2002})
     two_words = robust[robust["term"].str.contains(" ")]
