@@ -168,3 +168,20 @@ def baseline_sentences(text: str) -> pd.DataFrame:
             rows.append({"start": b0 + s, "end": b0 + e, "kind": kind, "speaker": speaker})
     return pd.DataFrame(rows, columns=["start", "end", "kind", "speaker"])
 
+
+
+def rule_hits(items: list[dict], cue: str) -> pd.DataFrame:
+    """The sentences of gold passages where helpers.voices applied the rule whose spans carry
+    `cue` (e.g. "continues reported speech"), with the gold's kind and speaker beside the rules':
+    how a rule measures on every gold set, not only on the sentences it was written for."""
+    rows = []
+    for item in items:
+        spans, sents = attribute(item["text"])
+        gold = gold_sentences(item).set_index("start")
+        for k in sorted(set(spans.loc[spans["cue"] == cue, "sent"])):
+            s = sents.iloc[k]
+            g = gold.loc[s["start"]]
+            rows.append({"id": item["id"], "text": s["text"], "kind": s["kind"], "speaker": s["speaker"],
+                         "gold_kind": g["kind"], "gold_speaker": g["speaker"],
+                         "right": s["kind"] == g["kind"] and norm(s["speaker"]) == norm(g["speaker"])})
+    return pd.DataFrame(rows, columns=["id", "text", "kind", "speaker", "gold_kind", "gold_speaker", "right"])
