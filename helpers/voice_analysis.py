@@ -179,7 +179,8 @@ OWNERS = ("one speaker", "mostly one speaker", "reporter only", "mixed")
 def owner_summary(owners: pd.DataFrame, transcript_years=()) -> pd.DataFrame:
     """Per group: its ranked terms, how many hold after the correction, how many fall in each
     owner class, how many reporter-only terms sit mostly in frames, and whether the group's
-    documents are all transcripts (a year with no narration, where "reporter only" cannot occur)."""
+    documents are all transcripts (`transcript_years`: a year with no narration, where "reporter
+    only" cannot occur)."""
     table = owners.pivot_table(index="group", columns="owner", values="term", aggfunc="count", fill_value=0)
     table = table.reindex(columns=list(OWNERS), fill_value=0)
     table.insert(0, "terms", owners.groupby("group").size())

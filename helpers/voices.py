@@ -500,14 +500,23 @@ def attribute(text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return spans_df, sents_df
 
 
+# Nouns news writing uses for unnamed sources: capitalised at the start of a sentence ("Analysts
+# said ..."), they are still no one's name.
+UNNAMED_HEADS = {"analysts", "experts", "officials", "sources", "reports", "observers", "critics", "residents", "users",
+                 "contractors", "insiders", "diplomats", "executives", "investors", "economists", "researchers",
+                 "scientists", "witnesses", "people", "participants", "delegates", "organisers", "organizers", "media"}
+
+
 def source_type(speaker: str, asks: bool = False) -> str:
-    """"named", "unnamed" (a description in lower case: "reports", "experts"), "questioner"
+    """"named", "unnamed" (a description in lower case: "reports", "experts"; a noun of
+    UNNAMED_HEADS even when capitalised; a one-letter transcript label such as "A"), "questioner"
     (`asks`: a transcript speaker whose every turn asks a question), or "" for no speaker."""
     if not speaker:
         return ""
     if asks:
         return "questioner"
-    return "unnamed" if speaker[:1].islower() else "named"
+    first = speaker.split()[0].lower()
+    return "unnamed" if speaker[:1].islower() or first in UNNAMED_HEADS or len(speaker.strip(". ")) == 1 else "named"
 
 
 def _questioners(spans: pd.DataFrame, text: str) -> set[str]:

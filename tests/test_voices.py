@@ -201,8 +201,9 @@ def test_an_enumerated_sentence_after_reported_speech_continues_it_and_elsewhere
 
 
 def test_unnamed_sources_and_questioners_are_tagged():
-    s = _sents("Sales fell, according to reports. Prices will rise, experts said. Sales fell, Anna Berg said.")
-    assert s["source"].tolist() == ["unnamed", "unnamed", "named"]
+    s = _sents("Sales fell, according to reports. Prices will rise, experts said. Sales fell, Anna Berg said. "
+               "Analysts said costs were high.")
+    assert s["source"].tolist() == ["unnamed", "unnamed", "named", "unnamed"]
     s = _sents("Reuters:\n\nHow much will it cost? Thank you.\n\nChen Bo:\n\nAbout 5 billion yuan.")
     assert s[["speaker", "source"]].values.tolist() == [["Reuters", "questioner"]] * 2 + [["Chen Bo", "named"]]
 
