@@ -139,7 +139,7 @@ def term_owners(top: pd.DataFrame, spans: pd.DataFrame, policy: TextPolicy = DEF
         who = np.where(year["kind"] == NARRATION, "(narration)",
                        np.where(year["kind"] == FRAME, "(frame)", year["speaker"].replace("", "(unresolved)")))
         named = year[(year["source"] == "named") & (year["speaker"] != "")]
-        people = named[[not ORG_WORDS & set(n.lower().split()) for n in named["speaker"]]]
+        people = named[np.array([not ORG_WORDS & set(n.lower().split()) for n in named["speaker"]], dtype=bool)]
         names = {w for text in list(people["speaker"]) + list(people["role"])
                  for w in analyze(text, (1, 1), policy.lemmatize)}
         wanted = set(part["term"])

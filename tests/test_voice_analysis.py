@@ -104,3 +104,14 @@ def test_gold_spans_replace_only_the_sentences_the_gold_disagrees_with():
     assert new.iloc[-1][["kind", "speaker", "text"]].tolist() == ["indirect", "Ada Park", "The hall was full."]
     same, none = va.gold_spans(spans, sents, {"d0": gold_sentences({**item, "sentences": [["Ada Park", "indirect", "Ada Park"]]})})
     assert none == 0 and same.equals(spans.sort_values(["doc_id", "start"]).reset_index(drop=True))
+
+
+def test_a_year_with_no_named_speaker_still_gets_its_owners():
+    docs = _docs([(2001, "Quantum links grew, organisers said. Quantum labs opened. Quantum keys were tested."),
+                  (2002, "Farmers planted rice in the valley. The harvest of rice was good this year.")])
+    spans, _ = voices_table(docs)
+    top = pd.DataFrame({"group": [2001], "direction": ["over"], "rank": [1], "term": ["quantum"], "G2": [5.0],
+                        "p_bonferroni": [0.5], "holds": [False]})
+    owners = va.term_owners(top, spans, POLICY)
+    assert owners[["occurrences", "in narration", "in speech", "main_speaker", "owner", "names_speaker"]].values.tolist() == \
+        [[3, 2, 1, "organisers", "mixed", False]]
