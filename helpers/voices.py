@@ -74,7 +74,8 @@ _VERBS = ("say says said saying|add adds added|tell tells told|noted|stress stre
           "acknowledge acknowledges acknowledged|admit admits admitted|advocate advocates advocated")
 # Forms that are also common nouns ("state leaders", "notes", "estimates") are left out, and so are
 # verbs that take a thing rather than what was said ("put forward ideas").
-_PHRASAL = ("point out", "points out", "pointed out", "call for", "calls for", "called for")
+_PHRASAL = ("point out", "points out", "pointed out", "call for", "calls for", "called for", "advocate for", "advocates for",
+            "advocated for")
 REPORTING_VERBS = sorted({v for group in _VERBS.split("|") for v in group.split()} | set(_PHRASAL),
                          key=len, reverse=True)
 _VERB = r"(?:" + "|".join(v.replace(" ", r"\s+") for v in REPORTING_VERBS) + r")"

@@ -216,3 +216,10 @@ def test_transcript_turns_are_direct_speech_of_their_label():
 def test_an_empty_text_gives_empty_tables():
     spans, sents = attribute("")
     assert spans.empty and sents.empty and "speaker" in spans and "speaker" in sents
+
+
+def test_a_phrasal_reporting_verb_stays_whole_in_the_frame():
+    for verb in ("called for", "advocated for"):
+        spans = attribute(f"Anna Wu said trade would grow. She {verb} deeper cooperation.")[0]
+        assert spans[["kind", "speaker", "text"]].values.tolist()[2:] == [["frame", "Anna Wu", f"She {verb}"],
+                                                                          ["indirect", "Anna Wu", "deeper cooperation."]]
