@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from .sentences import sentence_spans
-from .voices import attribute, paragraph_blocks
+from .voices import _Entities, attribute, paragraph_blocks
 
 _STRIP = re.compile(r"^(?:(?:the|a|an|one|two|three|several|some|mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|dame|sir)\s+)+", re.I)
 
@@ -66,9 +66,9 @@ def gold_sentences(item: dict) -> pd.DataFrame:
     out as attribute() does): start, end, kind, speaker from the gold entries."""
     text = item["text"]
     rows = []
-    for b0, b1, _ in paragraph_blocks(text):
+    for b0, b1, _ in paragraph_blocks(text):  # _: the transcript speaker label, if any
         for k, (s, e) in enumerate(sentence_spans(text[b0:b1])):
-            rows.append({"start": b0 + s, "end": b0 + e, "para_start": b0, "kind": "narration", "speaker": ""})
+            rows.append({"start": b0 + s, "end": b0 + e, "para_start": b0, "turn": bool(_), "kind": "narration", "speaker": ""})
     table = pd.DataFrame(rows)
     for key, entries in (("start", item.get("sentences", [])), ("para_start", item.get("paragraphs", []))):
         for snippet, kind, speaker in entries:
@@ -86,14 +86,18 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
             "recall": tp / n_gold if n_gold else float("nan")}
 
 
-def score(items: list[dict], attributor=None) -> dict:
+def score(items: list[dict], attributor=None, news_only: bool = False) -> dict:
     """Scores of `attributor` (text -> sentences table, default attribute) on gold passages:
     {"speech", "direct", "indirect", "speaker", "role": precision/recall dicts, "sentences": n,
-    "errors": table of the sentences where kind or speaker differ}."""
+    "errors": table of the sentences where kind or speaker differ}. With `news_only`, sentences
+    of transcript turns (under a speaker label) are left out. An attributor whose table has no
+    `role` column finds no roles: its role score is NaN (not applicable), not 0."""
     attributor = attributor or (lambda text: attribute(text)[1])
-    rows, roles = [], []
+    rows, roles, has_roles = [], [], True
     for item in items:
         gold = gold_sentences(item)
+        if news_only:
+            gold = gold[~gold["turn"]]
         pred = attributor(item["text"]).set_index("start")
         for g in gold.itertuples():
             if g.start not in pred.index:
@@ -102,6 +106,7 @@ def score(items: list[dict], attributor=None) -> dict:
             p = pred.loc[g.start]
             rows.append({"id": item["id"], "start": g.start, "text": item["text"][g.start:g.end], "gold_kind": g.kind,
                          "kind": p["kind"], "gold_speaker": g.speaker, "speaker": p["speaker"]})
+        has_roles = has_roles and "role" in pred
         found = dict(zip(pred["speaker"].map(norm), pred["role"])) if "role" in pred else {}
         for speaker, role in item.get("roles", {}).items():
             roles.append(norm(found.get(norm(speaker), "")) == norm(role))
@@ -114,7 +119,8 @@ def score(items: list[dict], attributor=None) -> dict:
     has_p, has_g = t["speaker"] != "", t["gold_speaker"] != ""
     right = has_p & has_g & (t["speaker"].map(norm) == t["gold_speaker"].map(norm))
     out["speaker"] = _prf(int(right.sum()), int(has_p.sum()), int(has_g.sum()))
-    out["role"] = {"tp": int(sum(roles)), "gold": len(roles), "recall": sum(roles) / len(roles) if roles else float("nan")}
+    out["role"] = {"tp": int(sum(roles)), "gold": len(roles),
+                   "recall": sum(roles) / len(roles) if roles and has_roles else float("nan")}
     wrong = (t["kind"] != t["gold_kind"]) | (t["speaker"].map(norm) != t["gold_speaker"].map(norm))
     out["errors"] = t[wrong].reset_index(drop=True)
     return out
@@ -140,20 +146,42 @@ _SAID_BEFORE = re.compile(r"\b(?:said|says|told|added)\s+(?P<name>(?:[A-Z][\w'\-
 
 
 def baseline_sentences(text: str) -> pd.DataFrame:
-    """A plain "said"-pattern attributor, the reference point: a sentence with said/says/told/
-    added is speech, direct if it holds a quotation mark, else indirect; its speaker is the
-    capitalised words (or pronoun) just before the verb, else just after; no resolution across
-    sentences, no transcript turns, everything else narration."""
-    rows = []
-    for b0, b1, _ in paragraph_blocks(text):
+    """A plain "said"-pattern attributor, the reference point: a sentence of a transcript turn is
+    the labelled speaker's, direct; a sentence with said/says/told/added is speech, direct if it
+    holds a quotation mark, else indirect; its speaker is the capitalised words (or pronoun) just
+    before the verb, else just after, a surname alone resolved to a full name met before in the
+    document as helpers.voices does; no pronoun resolution, everything else narration. It finds
+    no roles (no `role` column: its role score is not applicable)."""
+    rows, names = [], _Entities()
+    for b0, b1, label in paragraph_blocks(text):
         for s, e in sentence_spans(text[b0:b1]):
             sent = text[b0 + s:b0 + e]
             m = _SAID_AFTER.search(sent) or _SAID_BEFORE.search(sent)
-            if re.search(r"\b(?:said|says|told|added)\b", sent):
+            if label:
+                kind, speaker = "direct", names.add(label)
+            elif re.search(r"\b(?:said|says|told|added)\b", sent):
                 kind = "direct" if re.search("[\"\u201c\u201d]", sent) else "indirect"
+                speaker = names.add(m.group("name")) if m and m.group("name").lower() not in ("he", "she") else \
+                    (m.group("name") if m else "")
             else:
-                kind = "narration"
-            rows.append({"start": b0 + s, "end": b0 + e, "kind": kind,
-                         "speaker": m.group("name") if m and kind != "narration" else "", "role": ""})
-    return pd.DataFrame(rows, columns=["start", "end", "kind", "speaker", "role"])
+                kind, speaker = "narration", ""
+            rows.append({"start": b0 + s, "end": b0 + e, "kind": kind, "speaker": speaker})
+    return pd.DataFrame(rows, columns=["start", "end", "kind", "speaker"])
 
+
+
+def rule_hits(items: list[dict], cue: str) -> pd.DataFrame:
+    """The sentences of gold passages where helpers.voices applied the rule whose spans carry
+    `cue` (e.g. "continues reported speech"), with the gold's kind and speaker beside the rules':
+    how a rule measures on every gold set, not only on the sentences it was written for."""
+    rows = []
+    for item in items:
+        spans, sents = attribute(item["text"])
+        gold = gold_sentences(item).set_index("start")
+        for k in sorted(set(spans.loc[spans["cue"] == cue, "sent"])):
+            s = sents.iloc[k]
+            g = gold.loc[s["start"]]
+            rows.append({"id": item["id"], "text": s["text"], "kind": s["kind"], "speaker": s["speaker"],
+                         "gold_kind": g["kind"], "gold_speaker": g["speaker"],
+                         "right": s["kind"] == g["kind"] and norm(s["speaker"]) == norm(g["speaker"])})
+    return pd.DataFrame(rows, columns=["id", "text", "kind", "speaker", "gold_kind", "gold_speaker", "right"])

@@ -29,9 +29,23 @@ The rules, in the order they apply (news-discourse conventions, not patterns of 
    company's chief executive, Mark Allen, said") or from title words before the name ("Vice
    Premier Liu He"), anywhere in the document, the first one found kept.
 
+6. A sentence with no cue of its own that opens with an enumerator ("First, ...", "Second is to
+   ...", "Thirdly, ...") right after a sentence of reported speech, in the same paragraph or the
+   next, continues that speech: indirect, same speaker, cue "continues reported speech".
+
+Span kinds (the `kind` of a spans row): "narration" (the reporter's words), "frame" (the
+attribution frame around someone's words: "said Ren Xianliang, vice-minister of ...", carrying
+the speaker it introduces), "direct" (words in quotation marks), "indirect" (reported content),
+"turn" (a transcript speaker's turn). A sentence's `kind` stays one of KINDS (a transcript turn
+is direct there, as in the gold). `source` says what kind of speaker a row has: "named" (a
+person or body named), "unnamed" (a description written in lower case: "reports", "experts",
+"people familiar with the matter"), "questioner" (a transcript speaker every one of whose turns
+asks a question), or "" (narration).
+
 What it does not do: speech inside a transcript turn stays the turn speaker's; a sentence that
-continues someone's reported speech with no cue ("First, they will ...") is narration; unnamed
-sources keep their description ("spokesman", "people familiar with the matter").
+continues someone's reported speech with no cue and no enumerator is narration; unnamed sources
+keep their description ("spokesman", "people familiar with the matter"). Transcript speaker
+labels ("Zhu Guoxian:") are not sentences and are in no span.
 """
 from __future__ import annotations
 
@@ -43,7 +57,12 @@ import pandas as pd
 from .cleaning import is_speaker_label
 from .sentences import sentence_spans
 
-KINDS = ("narration", "direct", "indirect")
+KINDS = ("narration", "direct", "indirect")  # a sentence's kind
+SPAN_KINDS = ("narration", "frame", "direct", "indirect", "turn")  # a span's kind
+SPEECH_KINDS = ("direct", "indirect", "turn")  # spans holding a speaker's own words
+# A sentence that opens with one of these continues the reported speech just before it.
+_ENUMERATOR = re.compile(r"(?:(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth)(?:ly)?|Finally|Lastly)"
+                         r"(?:,|\s+(?:is|are|was|were)\b)")
 MIN_QUOTE_WORDS = 6  # a quoted stretch this long, with no frame, is still speech ("scare quotes" are shorter)
 
 _VERBS = ("say says said saying|add adds added|tell tells told|noted|stress stresses stressed|stated|"
@@ -55,7 +74,8 @@ _VERBS = ("say says said saying|add adds added|tell tells told|noted|stress stre
           "acknowledge acknowledges acknowledged|admit admits admitted|advocate advocates advocated")
 # Forms that are also common nouns ("state leaders", "notes", "estimates") are left out, and so are
 # verbs that take a thing rather than what was said ("put forward ideas").
-_PHRASAL = ("point out", "points out", "pointed out", "call for", "calls for", "called for")
+_PHRASAL = ("point out", "points out", "pointed out", "call for", "calls for", "called for", "advocate for", "advocates for",
+            "advocated for")
 REPORTING_VERBS = sorted({v for group in _VERBS.split("|") for v in group.split()} | set(_PHRASAL),
                          key=len, reverse=True)
 _VERB = r"(?:" + "|".join(v.replace(" ", r"\s+") for v in REPORTING_VERBS) + r")"
@@ -92,6 +112,7 @@ class Quote:
     speaker: str = ""
     role: str = ""
     speech: bool = False  # a direct quotation (not a quoted name or phrase)
+    frame: tuple[int, int] | None = None  # document offsets of its attribution frame
 
 
 @dataclass
@@ -431,7 +452,7 @@ def attribute(text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         if label:  # a transcript turn: every sentence is the labelled speaker's
             name = ent.add(label)
             for s, e in ss:
-                _emit(spans, sents, text, s, e, p, [(s, e, "direct", name, ent.roles.get(name, ""), "transcript turn")])
+                _emit(spans, sents, text, s, e, p, [(s, e, "turn", name, ent.roles.get(name, ""), "transcript turn")])
             ent.last_person = name
             continue
         quotes = quote_spans(text, b0, b1)
@@ -453,15 +474,18 @@ def attribute(text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
                 for q in inside:
                     qs, qe = max(q.start, s), min(q.end, e)
                     if qs > cursor:
-                        pieces.append((cursor, qs, "narration", "", "", ""))
+                        pieces += _framed(cursor, qs, inside)
                     pieces.append((qs, qe, "direct", q.speaker, q.role, "quote marks"))
                     cursor = qe
                 if cursor < e:
-                    pieces.append((cursor, e, "narration", "", "", ""))
+                    pieces += _framed(cursor, e, inside)
             else:
                 pieces = _reported(text, s, e, quotes, ent)
+                if pieces[0][2] == "narration" and len(pieces) == 1 and sents and sents[-1][4] == "indirect" \
+                        and sents[-1][3] >= p - 1 and _ENUMERATOR.match(text[s:e]):
+                    pieces = [(s, e, "indirect", sents[-1][5], sents[-1][6], "continues reported speech")]
             _emit(spans, sents, text, s, e, p, pieces)
-            voice = [pc[3] for pc in pieces if pc[3]]
+            voice = [pc[3] for pc in pieces if pc[3] and pc[2] != "frame"]
             mentioned = _names_in(text[s:e], ent)
             if voice or mentioned:
                 ent.last_person = voice[-1] if voice else mentioned[-1]
@@ -470,9 +494,39 @@ def attribute(text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     spans_df = pd.DataFrame(spans, columns=span_cols)
     sents_df = pd.DataFrame(sents, columns=sent_cols)
     # a role given later in the document (an apposition after the first quote) fills earlier rows
+    asks = _questioners(spans_df, text)
     for df in (spans_df, sents_df):
         df["role"] = [ent.roles.get(n, r) if n else "" for n, r in zip(df["speaker"], df["role"])]
+        df["source"] = [source_type(n, n in asks) for n in df["speaker"]]
     return spans_df, sents_df
+
+
+# Nouns news writing uses for unnamed sources: capitalised at the start of a sentence ("Analysts
+# said ..."), they are still no one's name.
+UNNAMED_HEADS = {"analysts", "experts", "officials", "sources", "reports", "observers", "critics", "residents", "users",
+                 "contractors", "insiders", "diplomats", "executives", "investors", "economists", "researchers",
+                 "scientists", "witnesses", "people", "participants", "delegates", "organisers", "organizers", "media"}
+
+
+def source_type(speaker: str, asks: bool = False) -> str:
+    """"named", "unnamed" (a description in lower case: "reports", "experts"; a noun of
+    UNNAMED_HEADS even when capitalised; a one-letter transcript label such as "A"), "questioner"
+    (`asks`: a transcript speaker whose every turn asks a question), or "" for no speaker."""
+    if not speaker:
+        return ""
+    if asks:
+        return "questioner"
+    first = speaker.split()[0].lower()
+    return "unnamed" if speaker[:1].islower() or first in UNNAMED_HEADS or len(speaker.strip(". ")) == 1 else "named"
+
+
+def _questioners(spans: pd.DataFrame, text: str) -> set[str]:
+    """Transcript speakers each of whose turns (paragraphs) holds a question mark."""
+    turns = spans[spans["kind"] == "turn"]
+    if turns.empty:
+        return set()
+    asked = turns.groupby(["speaker", "para"])["text"].agg(lambda t: any("?" in x for x in t))
+    return {name for name, part in asked.groupby(level=0) if part.all()}
 
 
 def _attribute_quote(text, q: Quote, sent_start, sent_end, ent: _Entities, runs_on, before) -> bool:
@@ -483,6 +537,7 @@ def _attribute_quote(text, q: Quote, sent_start, sent_end, ent: _Entities, runs_
     frame = _quote_frame(text, q, sent_start, sent_end)
     if frame:
         q.speaker, q.role = _speaker(frame[0], ent)
+        q.frame = (frame[1], frame[2])
     whole = not text[sent_start:q.start].strip() and re.search(r"[.!?]\W*$", inner)  # a quoted sentence
     if not q.speaker and not whole and (len(_words(inner)) < MIN_QUOTE_WORDS or _title_case(inner)):
         return False  # a quoted phrase, a name or a motto: it keeps its sentence's voice
@@ -498,6 +553,23 @@ def _attribute_quote(text, q: Quote, sent_start, sent_end, ent: _Entities, runs_
     return True
 
 
+def _framed(a: int, b: int, quotes: list[Quote]) -> list[tuple]:
+    """Narration between quotations, cut where a quotation's attribution frame lies in it (the
+    frame a "frame" piece carrying that quotation's speaker)."""
+    out, cursor = [], a
+    for q in quotes:
+        if q.frame is None or q.frame[1] <= cursor or q.frame[0] >= b:
+            continue
+        f0, f1 = max(q.frame[0], cursor), min(q.frame[1], b)
+        if f0 > cursor:
+            out.append((cursor, f0, "narration", "", "", ""))
+        out.append((f0, f1, "frame", q.speaker, q.role, "quote marks"))
+        cursor = f1
+    if cursor < b:
+        out.append((cursor, b, "narration", "", "", ""))
+    return out
+
+
 def _reported(text, s, e, quotes, ent: _Entities) -> list[tuple]:
     """The pieces of a sentence with no direct quotation: frame (narration) and content
     (indirect) when it reports someone's words, else one narration piece."""
@@ -508,9 +580,8 @@ def _reported(text, s, e, quotes, ent: _Entities) -> list[tuple]:
         return [(s, e, "narration", "", "", "")]
     _, f0, f1, c0, c1 = found
     cue = "according to" if "ccording to" in masked[f0:f1] else "reporting verb"
-    pieces = [(s + a, s + b, kind, speaker if kind == "indirect" else "", role if kind == "indirect" else "",
-               cue if kind == "indirect" else "")
-              for a, b, kind in sorted([(f0, f1, "narration"), (c0, c1, "indirect")]) if b > a]
+    pieces = [(s + a, s + b, kind, speaker, role, cue)
+              for a, b, kind in sorted([(f0, f1, "frame"), (c0, c1, "indirect")]) if b > a]
     if 0 < min(f0, c0):
         pieces.insert(0, (s, s + min(f0, c0), "narration", "", "", ""))
     return pieces
@@ -536,8 +607,9 @@ def _emit(spans, sents, text, s, e, para, pieces) -> None:
     """Record a sentence (its voice: the first direct piece, else the first indirect one) and its
     pieces, trimmed of edge spaces and punctuation, dropping pieces with no word."""
     k = len(sents)
-    voice = next((pc for pc in pieces if pc[2] == "direct"), None) or next((pc for pc in pieces if pc[2] == "indirect"), None)
-    kind, speaker, role = (voice[2], voice[3], voice[4]) if voice else ("narration", "", "")
+    voice = next((pc for pc in pieces if pc[2] in ("direct", "turn")), None) or \
+        next((pc for pc in pieces if pc[2] == "indirect"), None)
+    kind, speaker, role = ("direct" if voice[2] == "turn" else voice[2], voice[3], voice[4]) if voice else ("narration", "", "")
     sents.append((k, s, e, para, kind, speaker, role, text[s:e]))
     for a, b, kind, speaker, role, cue in pieces:
         while a < b and text[a] in " ,;:-\u2014\u2013":

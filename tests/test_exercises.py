@@ -13,7 +13,6 @@ from helpers.notebooks import NOTEBOOKS_DIR, notebook_paths
 # Notebooks owned by other issues whose exercises are not in this form yet; the lead converts
 # them at merge. strict: once one has the form, its entry must go.
 PENDING = {
-    "06-voices.ipynb": "notebook 06 is being revised after its review (issue 18); converted when that lands",
 }
 WITH_EXERCISES = [p for p in notebook_paths() if p.name not in PENDING]
 

@@ -9,7 +9,6 @@ from helpers.prose_numbers import prose, typed_numbers
 # Notebooks owned by other issues that still type numbers; the lead fixes them at merge. strict:
 # once one passes, its entry must go.
 PENDING = {
-    "06-voices.ipynb": "notebook 06 is being revised after its review (issue 18); converted when that lands",
 }
 
 

@@ -9,13 +9,19 @@ import pytest
 from helpers.corpus import load_corpus, split_paragraphs
 from helpers.paths import PROJECT_ROOT
 from helpers.voice_scores import baseline_sentences, gold_sentences, load_gold, norm, score
-from helpers.voices import KINDS, attribute, paragraph_blocks, quote_spans, voices_table
+from helpers.voices import KINDS, SPAN_KINDS, attribute, paragraph_blocks, quote_spans, voices_table
 
 GOLD = PROJECT_ROOT / "tests" / "gold"
-# Measured on the current rules (notebook 06 prints them), rounded down to two decimals.
-# Blind first-run scores are in tests/gold/voices_blind_scores.json.
+# Measured on the current rules, after tuning on these sets (notebook 06 prints them), rounded down
+# to two decimals. Blind first-run scores are in tests/gold/voices_blind_scores.json. The seeds'
+# indirect recall rose from 0.89 to 1.0 with the enumerator rule (rule 6 of helpers.voices).
+# The said-pattern baseline, measured (transcript turns and surname resolution included since the
+# review of notebook 06, which raised its seed speech recall from 0.33 to 0.85):
+BASELINE = {"voices_seeds.jsonl": {"speech": (0.98, 0.85), "speaker": (0.84, 0.68)},
+            "voices_heldout.jsonl": {"speech": (0.97, 0.76), "speaker": (0.56, 0.27)},
+            "voices_heldout_2.jsonl": {"speech": (0.95, 0.67), "speaker": (0.56, 0.32)}}
 THRESHOLDS = {
-    "voices_seeds.jsonl": {"speech": (1.0, 0.96), "direct": (1.0, 1.0), "indirect": (1.0, 0.89), "speaker": (1.0, 0.96), "role": 1.0},
+    "voices_seeds.jsonl": {"speech": (1.0, 1.0), "direct": (1.0, 1.0), "indirect": (1.0, 1.0), "speaker": (1.0, 1.0), "role": 1.0},
     "voices_heldout.jsonl": {"speech": (1.0, 1.0), "direct": (1.0, 1.0), "indirect": (1.0, 1.0), "speaker": (0.98, 0.98), "role": 1.0},
     "voices_heldout_2.jsonl": {"speech": (1.0, 1.0), "direct": (1.0, 1.0), "indirect": (1.0, 1.0), "speaker": (1.0, 1.0), "role": 1.0},
 }
@@ -39,18 +45,36 @@ def test_gold_scores_reach_the_measured_thresholds(name, docs):
 
 
 @pytest.mark.parametrize("name", sorted(THRESHOLDS))
-def test_the_said_pattern_baseline_scores_below_the_rules(name, docs):
+def test_the_said_pattern_baseline_scores_what_was_measured_and_below_the_rules(name, docs):
     gold = _gold(name, docs)
     ours, base = score(gold), score(gold, baseline_sentences)
-    assert base["speaker"]["recall"] < ours["speaker"]["recall"] - 0.5
+    for key, (p, r) in BASELINE[name].items():
+        assert p <= base[key]["precision"] < p + 0.01 and r <= base[key]["recall"] < r + 0.01, (key, base[key])
+    assert base["speaker"]["recall"] < ours["speaker"]["recall"] - 0.25
     assert base["speech"]["recall"] < ours["speech"]["recall"]
-    assert base["role"]["recall"] == 0  # it finds no roles at all
+    assert base["role"]["recall"] != base["role"]["recall"]  # it finds no roles: not applicable (NaN)
+
+
+def test_news_only_seed_scores_leave_out_the_transcript_turns(docs):
+    gold = _gold("voices_seeds.jsonl", docs)
+    ours, base = score(gold, news_only=True), score(gold, baseline_sentences, news_only=True)
+    assert ours["sentences"] == 64 and score(gold)["sentences"] == 97
+    assert ours["speech"]["recall"] == 1.0 and 0.70 <= base["speech"]["recall"] < 0.71
+    assert 0.33 <= base["speaker"]["recall"] < 0.34
+
+
+def test_the_baseline_takes_transcript_turns_and_resolves_surnames():
+    s = baseline_sentences("Chen Bo:\n\nAbout 5 billion yuan.")
+    assert s[["kind", "speaker"]].values.tolist() == [["direct", "Chen Bo"]]
+    s = baseline_sentences("Anna Berg said prices rose. Berg said more would come. Prices fell.")
+    assert s[["kind", "speaker"]].values.tolist() == [["indirect", "Anna Berg"], ["indirect", "Anna Berg"], ["narration", ""]]
 
 
 def test_blind_scores_are_recorded_for_every_held_out_set():
     record = json.loads((GOLD / "voices_blind_scores.json").read_text(encoding="utf-8"))
     blind = {s["set"].split()[0] for s in record["sets"] if "(blind)" in s["set"]}
     assert blind == {p.name for p in GOLD.glob("voices_heldout*.jsonl")}
+    assert all(len(s["rules_commit"]) >= 7 for s in record["sets"])  # where each row can be re-measured
 
 
 def test_every_gold_entry_names_exactly_one_sentence_and_its_roles_belong_to_gold_speakers(docs):
@@ -88,7 +112,7 @@ def test_every_span_is_cut_from_its_document_and_spans_cover_every_word_once(doc
             covered.update(range(s, e))
         for s, e in zip(sents.loc[sents["doc_id"] == doc_id, "start"], sents.loc[sents["doc_id"] == doc_id, "end"]):
             assert all(i in covered for i in range(s, e) if texts[doc_id][i].isalnum()), texts[doc_id][s:e]
-    assert set(spans["kind"]) <= set(KINDS)
+    assert set(spans["kind"]) <= set(SPAN_KINDS) and set(sents["kind"]) <= set(KINDS)
 
 
 def test_paragraphs_and_transcript_speakers_agree_with_helpers_paragraphs(docs):
@@ -154,11 +178,34 @@ def test_according_to_a_document_is_not_a_speaker_but_according_to_a_person_is()
     assert s["role"].iloc[1] == "analyst at Orient Securities"
 
 
-def test_the_frame_is_narration_and_the_reported_words_are_the_speakers():
+def test_the_frame_is_its_own_kind_and_the_reported_words_are_the_speakers():
     text = "Exports rose in May, Ren Xianliang said at a press conference."
     spans = attribute(text)[0]
-    assert spans[["kind", "text"]].values.tolist() == [["indirect", "Exports rose in May"],
-                                                       ["narration", "Ren Xianliang said at a press conference."]]
+    assert spans[["kind", "speaker", "text"]].values.tolist() == [
+        ["indirect", "Ren Xianliang", "Exports rose in May"],
+        ["frame", "Ren Xianliang", "Ren Xianliang said at a press conference."]]
+
+
+def test_the_frame_of_a_direct_quotation_is_its_own_kind_and_the_rest_narration():
+    spans = attribute('At the forum, "we will open wider," said Li Ming, a trade official.')[0]
+    assert spans[["kind", "speaker"]].values.tolist() == [["narration", ""], ["direct", "Li Ming"], ["frame", "Li Ming"]]
+    assert spans["text"].iloc[2] == "said Li Ming, a trade official"
+
+
+def test_an_enumerated_sentence_after_reported_speech_continues_it_and_elsewhere_is_narration():
+    s = _sents("Lu Wei said the two sides would cooperate in several ways. First, they will share data. "
+               "Second is to train staff.\n\nFirst, the hall was built in 2014.")
+    assert s[["kind", "speaker"]].values.tolist() == [["indirect", "Lu Wei"]] * 3 + [["indirect", "Lu Wei"]]
+    s = _sents("The hall opened in May. First, visitors saw the robots.")
+    assert s["kind"].tolist() == ["narration", "narration"]
+
+
+def test_unnamed_sources_and_questioners_are_tagged():
+    s = _sents("Sales fell, according to reports. Prices will rise, experts said. Sales fell, Anna Berg said. "
+               "Analysts said costs were high.")
+    assert s["source"].tolist() == ["unnamed", "unnamed", "named", "unnamed"]
+    s = _sents("Reuters:\n\nHow much will it cost? Thank you.\n\nChen Bo:\n\nAbout 5 billion yuan.")
+    assert s[["speaker", "source"]].values.tolist() == [["Reuters", "questioner"]] * 2 + [["Chen Bo", "named"]]
 
 
 def test_transcript_turns_are_direct_speech_of_their_label():
@@ -169,3 +216,10 @@ def test_transcript_turns_are_direct_speech_of_their_label():
 def test_an_empty_text_gives_empty_tables():
     spans, sents = attribute("")
     assert spans.empty and sents.empty and "speaker" in spans and "speaker" in sents
+
+
+def test_a_phrasal_reporting_verb_stays_whole_in_the_frame():
+    for verb in ("called for", "advocated for"):
+        spans = attribute(f"Anna Wu said trade would grow. She {verb} deeper cooperation.")[0]
+        assert spans[["kind", "speaker", "text"]].values.tolist()[2:] == [["frame", "Anna Wu", f"She {verb}"],
+                                                                          ["indirect", "Anna Wu", "deeper cooperation."]]
