@@ -35,11 +35,12 @@ def _apply(fn, chunk):
     return [fn(x) for x in chunk]
 
 
-def map_ordered(fn, items, min_items: int = MIN_ITEMS) -> list:
-    """[fn(x) for x in items], on several processes when `items` is large (results in order).
-    `fn` must be a module-level function (or a partial of one); forked workers see the module
-    state of the parent as it was at the call."""
+def map_ordered(fn, items, min_items: int | None = None) -> list:
+    """[fn(x) for x in items], on several processes when `items` has at least `min_items`
+    (default MIN_ITEMS), results in order. `fn` must be a module-level function (or a partial of
+    one); forked workers see the module state of the parent as it was at the call."""
     items = list(items)
+    min_items = MIN_ITEMS if min_items is None else min_items
     n = workers()
     if n < 2 or len(items) < min_items or "fork" not in mp.get_all_start_methods():
         return [fn(x) for x in items]
