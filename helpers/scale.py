@@ -225,7 +225,7 @@ def _client(address: str | None, n_workers: int, processes: bool):
     from distributed import Client, LocalCluster
     if address:
         return Client(address), None
-    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes, dashboard_address=None)
+    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes, dashboard_address=":0")
     return Client(cluster), cluster
 
 
