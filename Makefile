@@ -63,7 +63,7 @@ html: $(STAMP) ## render every executed notebook to a self-contained page in htm
 	$(VENV)/bin/jupyter nbconvert --to html --embed-images --output-dir html notebooks/[0-9][0-9]-*.ipynb
 
 bench: $(STAMP) ## speed and memory at 1x to 10,000x the corpus, and each notebook vs an empty one (slow)
-	$(PY) benchmarks/run.py --sizes 1 10 100 1000 10000 --repeats 3 --notebooks
+	$(PY) benchmarks/run.py --sizes 1 10 100 1000 10000 --repeats 3 --notebooks --dask-sizes 1000 10000
 
 pins: ## recompile requirements.txt from requirements.in in a scratch venv
 	rm -rf .pins-venv && $(PYTHON) -m venv .pins-venv && .pins-venv/bin/pip install --quiet -r requirements.in
