@@ -150,7 +150,8 @@ def bench_dask(sizes, repeats: int, workers: int, chunk_rows: int, big_repeats: 
                      "seconds": med(lambda r: r["seconds"]), "worker_peak_mb": med(lambda r: max(r["worker_peak_mb"])),
                      "client_peak_mb": med(lambda r: r["client_peak_mb"]), "s_per_chunk": med(lambda r: r["s_per_chunk"]),
                      "runs": len(runs)})
-        print(f"  measured the Dask path at {scale}x ({len(runs)} runs)", file=sys.stderr, flush=True)
+        print(f"  measured the Dask path at {scale}x ({len(runs)} runs): {json.dumps(rows[-1])}", file=sys.stderr,
+              flush=True)
     return rows
 
 
@@ -184,7 +185,7 @@ def bench_sizes(sizes, repeats: int, big_repeats: int | None = None) -> list[dic
         row["MB/s"] = row["MB"] / row["total_s"]
         rows.append(row)
         row["runs"] = len(runs)
-        print(f"  measured {scale}x ({len(runs)} runs)", file=sys.stderr, flush=True)
+        print(f"  measured {scale}x ({len(runs)} runs): {json.dumps(row)}", file=sys.stderr, flush=True)
     return rows
 
 

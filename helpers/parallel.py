@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 
 MIN_ITEMS = 500  # below this, one process: a pool's start-up (~50 ms a worker) would dominate
@@ -31,6 +32,13 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
+def _may_fork() -> bool:
+    """Only the main thread of a process that may have children forks a pool: a Dask worker
+    (helpers.scale) runs tasks in threads of a daemonic process, and is itself one of a pool."""
+    return ("fork" in mp.get_all_start_methods() and not mp.current_process().daemon
+            and threading.current_thread() is threading.main_thread())
+
+
 def _apply(fn, chunk):
     return [fn(x) for x in chunk]
 
@@ -42,7 +50,7 @@ def map_ordered(fn, items, min_items: int | None = None) -> list:
     items = list(items)
     min_items = MIN_ITEMS if min_items is None else min_items
     n = workers()
-    if n < 2 or len(items) < min_items or "fork" not in mp.get_all_start_methods():
+    if n < 2 or len(items) < min_items or not _may_fork():
         return [fn(x) for x in items]
     size = -(-len(items) // (4 * n))  # a few chunks per worker, so that one slow chunk cannot idle the rest
     chunks = [items[k:k + size] for k in range(0, len(items), size)]

@@ -49,6 +49,22 @@ def test_map_ordered_is_a_loop_in_order(pool):
     assert parallel.map_ordered(abs, range(-50, 50)) == [abs(x) for x in range(-50, 50)]
 
 
+def test_no_pool_inside_a_thread_or_a_daemon(pool):
+    # a Dask worker runs tasks in threads of a daemonic process: there a pool would fail or fork threads
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as threads:
+        pids = threads.submit(parallel.map_ordered, _pid, range(8)).result()
+    assert pids == [os.getpid()] * 8
+    assert set(parallel.map_ordered(_pid, range(8))) != {os.getpid()}  # the main thread does use the pool
+    assert parallel._may_fork()
+
+
+def _pid(_):
+    import os
+    return os.getpid()
+
+
 def test_workers_setting_is_checked(monkeypatch):
     monkeypatch.setenv("HELPERS_WORKERS", "two")
     with pytest.raises(ValueError, match="HELPERS_WORKERS"):
