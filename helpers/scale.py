@@ -123,11 +123,8 @@ def chunk_task(root: str, rows: list[tuple[int, dict]], policy: TextPolicy, n_fe
             "doc_order": docs[["event_year", "published", "id"]]}
 
 
-def _get(result: dict, key: str):
-    return result[key]
-
-
-def _df(result: dict, n_features: int):
+def _df(result: dict):
+    """The hashed columns of a chunk and the number of its paragraphs holding each."""
     X = result["X"]
     return np.unique(X.indices, return_counts=True) if X is not None else (np.zeros(0, int), np.zeros(0, int))
 
@@ -254,8 +251,9 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
     if own:
         client, cluster = _client(address, n_workers, processes)
     try:
-        parts = client.map(partial(chunk_task, policy=policy, n_features=n_features), [str(root)] * len(chunks_of(meta, chunk_rows)),
-                           chunks_of(meta, chunk_rows), pure=False)
+        chunks = chunks_of(meta, chunk_rows)
+        parts = client.map(partial(chunk_task, policy=policy, n_features=n_features), [str(root)] * len(chunks), chunks,
+                           pure=False)
         small = client.gather([client.submit(lambda r: {k_: v for k_, v in r.items() if k_ != "X"}, p, pure=False)
                                for p in parts])
         problems = [p for s in small for p in s["problems"]]
@@ -283,7 +281,7 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
         # idf over hashed columns (paragraph frequencies add up), then mini-batches chunk by chunk
         df = np.zeros(n_features)
         n_paras = int(sizes["paragraphs"].sum())
-        for cols, counts in client.gather(client.map(partial(_df, n_features=n_features), parts, pure=False)):
+        for cols, counts in client.gather(client.map(_df, parts, pure=False)):
             np.add.at(df, cols, counts)
         idf = np.log((1 + n_paras) / (1 + df)) + 1  # scikit-learn's smooth idf
         idf_f = client.scatter(idf, broadcast=True)
