@@ -74,7 +74,7 @@ html: $(STAMP) ## the notebooks, the learning path and the glossary as pages in 
 	$(PY) -m helpers.html_pages html
 
 bench: $(STAMP) ## speed and memory at 1x to 10,000x the corpus, and each notebook vs an empty one (slow)
-	$(PY) benchmarks/run.py --sizes 1 10 100 1000 10000 --repeats 3 --notebooks
+	$(PY) benchmarks/run.py --sizes 1 10 100 1000 10000 --repeats 3 --notebooks --dask-sizes 1000 10000
 
 pins: ## recompile requirements.txt from requirements.in in a scratch venv
 	rm -rf .pins-venv && $(PYTHON) -m venv .pins-venv && .pins-venv/bin/pip install --quiet -r requirements.in

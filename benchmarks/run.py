@@ -1,13 +1,17 @@
 """Speed and memory of the helper pipeline and of the notebooks, printed as a table.
 
     python benchmarks/run.py [--sizes 1 10 100 1000 10000] [--repeats 3] [--notebooks]
+                             [--big-repeats N] [--dask-sizes 1000 10000] [--dask-workers 2] [--chunk-rows 2000]
 
 For each size, a synthetic corpus (benchmarks/make_corpus.py) is generated once under
 benchmarks/.data/, then each repeat runs the pipeline in a fresh Python process, which reports
 each stage's wall time and peak memory (the kernel's resident-set high-water mark, reset before
 each stage) and the floor: a bare scikit-learn TfidfVectorizer().fit_transform on the same
 paragraphs. Medians over the repeats are printed. With --notebooks, each notebook's time under
-nbval is compared with an empty notebook that imports the same libraries.
+nbval is compared with an empty notebook that imports the same libraries. With --dask-sizes,
+helpers.scale runs on a distributed LocalCluster of --dask-workers processes at those sizes; its
+wall time (the cluster's start-up apart), each worker's peak memory and the worker time per chunk
+of --chunk-rows metadata rows are printed.
 """
 from __future__ import annotations
 
@@ -107,13 +111,48 @@ def pipeline(corpus: Path) -> dict:
     return {"stages": results, "floor": floor, "documents": len(state["docs"]), "paragraphs": len(texts), "mb": mb}
 
 
+def dask_pipeline(corpus: Path, workers: int, chunk_rows: int) -> dict:
+    """helpers.scale on a LocalCluster of `workers` single-threaded worker processes: wall time
+    (cluster start-up apart), each worker's peak memory, and the time per chunk."""
+    from distributed import Client, LocalCluster
+
+    from helpers import scale
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        client.run(_reset_peak)
+        t0 = time.perf_counter()
+        scale.run(corpus, client=client, chunk_rows=chunk_rows)
+        seconds = time.perf_counter() - t0
+        peaks = sorted(client.run(_peak_mb).values())
+    n_docs = sum(1 for _ in (corpus / "raw").iterdir())
+    n_chunks = -(-n_docs // chunk_rows)
+    return {"seconds": seconds, "worker_peak_mb": peaks, "client_peak_mb": _peak_mb(), "chunks": n_chunks,
+            "workers": workers, "chunk_rows": chunk_rows, "s_per_chunk": seconds * workers / n_chunks}
+
+
 # --- in the parent --------------------------------------------------------------------------
 
-def _child(corpus: Path) -> dict:
+def _child(corpus: Path, *extra: str) -> dict:
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    out = subprocess.run([sys.executable, __file__, "--child", str(corpus)], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, __file__, "--child", str(corpus), *extra], capture_output=True, text=True,
                          env=env, check=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_dask(sizes, repeats: int, workers: int, chunk_rows: int, big_repeats: int | None = None) -> list[dict]:
+    rows = []
+    for scale in sizes:
+        runs = [_child(corpus_for(scale), "--dask-workers", str(workers), "--chunk-rows", str(chunk_rows))
+                for _ in range(_repeats(scale, repeats, big_repeats))]
+        med = lambda f: statistics.median(f(r) for r in runs)  # noqa: E731
+        rows.append({"size": f"{scale}x", "workers": workers, "chunks": runs[0]["chunks"], "chunk_rows": chunk_rows,
+                     "seconds": med(lambda r: r["seconds"]), "worker_peak_mb": med(lambda r: max(r["worker_peak_mb"])),
+                     "client_peak_mb": med(lambda r: r["client_peak_mb"]), "s_per_chunk": med(lambda r: r["s_per_chunk"]),
+                     "runs": len(runs)})
+        print(f"  measured the Dask path at {scale}x ({len(runs)} runs): {json.dumps(rows[-1])}", file=sys.stderr,
+              flush=True)
+    return rows
 
 
 def corpus_for(scale: int) -> Path:
@@ -125,11 +164,15 @@ def corpus_for(scale: int) -> Path:
     return path
 
 
-def bench_sizes(sizes, repeats: int) -> list[dict]:
+def _repeats(scale: int, repeats: int, big_repeats: int | None) -> int:
+    return big_repeats if big_repeats and scale >= 10_000 else repeats
+
+
+def bench_sizes(sizes, repeats: int, big_repeats: int | None = None) -> list[dict]:
     rows = []
     for scale in sizes:
         corpus = corpus_for(scale)
-        runs = [_child(corpus) for _ in range(repeats)]
+        runs = [_child(corpus) for _ in range(_repeats(scale, repeats, big_repeats))]
         med = lambda f: statistics.median(f(r) for r in runs)  # noqa: E731
         row = {"size": f"{scale}x", "docs": runs[0]["documents"], "paragraphs": runs[0]["paragraphs"],
                "MB": runs[0]["mb"]}
@@ -141,7 +184,8 @@ def bench_sizes(sizes, repeats: int) -> list[dict]:
         row["ratio"] = med(lambda r: sum(v[0] for v in r["stages"].values()) / r["floor"][0])
         row["MB/s"] = row["MB"] / row["total_s"]
         rows.append(row)
-        print(f"  measured {scale}x ({repeats} runs)", file=sys.stderr, flush=True)
+        row["runs"] = len(runs)
+        print(f"  measured {scale}x ({len(runs)} runs): {json.dumps(row)}", file=sys.stderr, flush=True)
     return rows
 
 
@@ -176,14 +220,14 @@ def bench_notebooks(repeats: int) -> list[dict]:
     return rows
 
 
-def print_tables(size_rows, nb_rows) -> None:
+def print_tables(size_rows, nb_rows, dask_rows=()) -> None:
     if size_rows:
         print("\n### Helper pipeline (median of runs; time s / peak MB per stage)\n")
-        head = ["size", "docs", "paragraphs", "MB", *STAGES, "total s", "peak MB", "floor s", "ratio", "MB/s"]
+        head = ["size", "runs", "docs", "paragraphs", "MB", *STAGES, "total s", "peak MB", "floor s", "ratio", "MB/s"]
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
         for r in size_rows:
-            cells = [r["size"], f"{r['docs']:,}", f"{r['paragraphs']:,}", f"{r['MB']:.2f}",
+            cells = [r["size"], str(r["runs"]), f"{r['docs']:,}", f"{r['paragraphs']:,}", f"{r['MB']:.2f}",
                      *(f"{r[s][0]:.2f} / {r[s][1]:.0f}" for s in STAGES),
                      f"{r['total_s']:.2f}", f"{r['peak_MB']:.0f}", f"{r['floor_s']:.3f}", f"{r['ratio']:.1f}",
                      f"{r['MB/s']:.2f}"]
@@ -191,6 +235,13 @@ def print_tables(size_rows, nb_rows) -> None:
         by = {r["size"]: r for r in size_rows}
         if "1000x" in by and "10000x" in by:
             print(f"\n10000x / 1000x total time: {by['10000x']['total_s'] / by['1000x']['total_s']:.1f} (target <= 12)")
+    if dask_rows:
+        print("\n### The Dask path (helpers.scale) on a LocalCluster (median of runs)\n")
+        print("| size | runs | workers | chunks of rows | wall s | peak MB per worker (largest) | client peak MB | "
+              "worker s per chunk |\n|---|---|---|---|---|---|---|---|")
+        for r in dask_rows:
+            print(f"| {r['size']} | {r['runs']} | {r['workers']} | {r['chunks']} x {r['chunk_rows']} | {r['seconds']:.1f} | "
+                  f"{r['worker_peak_mb']:.0f} | {r['client_peak_mb']:.0f} | {r['s_per_chunk']:.2f} |")
     if nb_rows:
         print("\n### Notebooks under nbval (median of runs)\n")
         print("| notebook | nbval s | empty notebook s | ratio |\n|---|---|---|---|")
@@ -204,13 +255,22 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1, 10, 100, 1000, 10000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--notebooks", action="store_true")
+    parser.add_argument("--big-repeats", type=int, help="repeats at 10,000x and above (default: --repeats)")
+    parser.add_argument("--dask-sizes", type=int, nargs="*", default=[], help="sizes to run helpers.scale on")
+    parser.add_argument("--dask-workers", type=int, default=2)
+    parser.add_argument("--chunk-rows", type=int, default=2000)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(pipeline(args.child)))
+        if "--dask-workers" in sys.argv:
+            print(json.dumps(dask_pipeline(args.child, args.dask_workers, args.chunk_rows)))
+        else:
+            print(json.dumps(pipeline(args.child)))
         return
     sys.path.insert(0, str(HERE))
-    print_tables(bench_sizes(args.sizes, args.repeats), bench_notebooks(args.repeats) if args.notebooks else [])
+    size_rows = bench_sizes(args.sizes, args.repeats, args.big_repeats)
+    dask_rows = bench_dask(args.dask_sizes, args.repeats, args.dask_workers, args.chunk_rows, args.big_repeats)
+    print_tables(size_rows, bench_notebooks(args.repeats) if args.notebooks else [], dask_rows)
 
 
 if __name__ == "__main__":

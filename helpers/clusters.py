@@ -12,6 +12,8 @@ at most `max_n` paragraphs and assigns the rest to the nearest cluster centre.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -25,6 +27,7 @@ from sklearn.metrics.pairwise import cosine_distances
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
+from .parallel import map_ordered
 from .text import DEFAULT_POLICY, TermMatrix, TextPolicy
 from .themes import class_tfidf_top, group_indicator
 
@@ -124,6 +127,23 @@ def _silhouette(X, labels, seed: int, sample_size: int) -> float:
 BEATS_SD = 3
 
 
+# From this many rows, choose_k's values of k and stability's runs go to a process pool (each fit
+# is single-threaded and seeded, so the results are those of a loop); on fewer, a pool's start-up
+# would cost more than the fits.
+PARALLEL_FROM = 1_000
+
+
+def _score_k(k: int, X, nulls, seed: int, n_seeds: int, sample_size: int) -> dict:
+    """choose_k's row for one k (module-level, so that a process pool can run it)."""
+    labels = kmeans_labels(X, k, seed)
+    null = [_silhouette(P, kmeans_labels(P, k, seed), seed, sample_size) for P in nulls]
+    ari = [adjusted_rand_score(labels, kmeans_labels(X, k, s)) for s in range(seed + 1, seed + 1 + n_seeds)]
+    return {"k": k, "silhouette": _silhouette(X, labels, seed, sample_size),
+            "null_mean": np.mean(null) if null else np.nan, "null_sd": np.std(null) if null else np.nan,
+            "null_max": np.max(null) if null else np.nan, "seed_ari": np.mean(ari) if ari else np.nan,
+            "smallest_cluster": int(np.bincount(labels).min())}
+
+
 def choose_k(rep: Representation, ks, seed: int = 0, n_null: int = 10, n_seeds: int = 5, sample_size: int = 2000,
              max_rows: int = 2000) -> pd.DataFrame:
     """For each k: the mean silhouette (cosine) of the k-means solution; the same on `n_null`
@@ -138,17 +158,9 @@ def choose_k(rep: Representation, ks, seed: int = 0, n_null: int = 10, n_seeds: 
         X, counts = X[rows], counts[rows]
     n = X.shape[0]
     nulls = [permuted(counts, seed + 1000 + i) for i in range(n_null)]
-    rows = []
-    for k in ks:
-        if not 2 <= k < n:
-            continue
-        labels = kmeans_labels(X, k, seed)
-        null = [_silhouette(P, kmeans_labels(P, k, seed), seed, sample_size) for P in nulls]
-        ari = [adjusted_rand_score(labels, kmeans_labels(X, k, s)) for s in range(seed + 1, seed + 1 + n_seeds)]
-        rows.append({"k": k, "silhouette": _silhouette(X, labels, seed, sample_size),
-                     "null_mean": np.mean(null) if null else np.nan, "null_sd": np.std(null) if null else np.nan,
-                     "null_max": np.max(null) if null else np.nan, "seed_ari": np.mean(ari) if ari else np.nan,
-                     "smallest_cluster": int(np.bincount(labels).min())})
+    ks = [k for k in ks if 2 <= k < n]
+    score = partial(_score_k, X=X, nulls=nulls, seed=seed, n_seeds=n_seeds, sample_size=sample_size)
+    rows = map_ordered(score, ks, min_items=1 if n >= PARALLEL_FROM else len(ks) + 1)
     out = pd.DataFrame(rows, columns=["k", "silhouette", "null_mean", "null_sd", "null_max", "seed_ari",
                                       "smallest_cluster"])
     out["excess"] = out["silhouette"] - out["null_mean"]
@@ -256,20 +268,37 @@ def hennig_band(jaccard: float) -> str:
     return next(name for upper, name in HENNIG_BANDS if jaccard < upper)
 
 
+def _stability_run(plan, X, k: int, n: int) -> np.ndarray:
+    """One stability run: fit with the plan's seed on X (or on its resample rows), label X."""
+    _, s, sample = plan
+    return _fit_predict(_kmeans(k, s, n), X, sample)
+
+
+# Stability on at most this many paragraphs: a fixed random sample of them (the reference fit
+# stays on all), so that its 40 runs cost the same on a corpus of any size. Far above any corpus
+# the notebooks run on: there, every paragraph takes part, as before.
+STABILITY_MAX_ROWS = 20_000
+
+
 def stability(rep: Representation, k: int, reference: np.ndarray, n_seeds: int = 20, n_boot: int = 20,
-              seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+              seed: int = 0, max_rows: int = STABILITY_MAX_ROWS) -> tuple[pd.DataFrame, pd.DataFrame]:
     """How much the k-means solution depends on chance. Two perturbations: other random seeds
     (same data), and bootstrap resamples of the paragraphs (fit on the resample, predict all).
     Returns per run the ARI against `reference`, and per reference cluster the Jaccard overlap
     with its best-matching cluster in each run (mean, std), its Hennig band and whether it is
-    stable (mean Jaccard >= STABLE_FROM)."""
+    stable (mean Jaccard >= STABLE_FROM). On more than `max_rows` paragraphs, the runs fit and
+    are compared on a fixed random sample of them (the same k-means variant as the reference)."""
     rng = np.random.default_rng(seed)
     runs, jaccards = [], {c: [] for c in np.unique(reference)}
-    n, X = rep.X.shape[0], rep.X
+    n_all, X = rep.X.shape[0], rep.X
+    if n_all > max_rows:
+        rows = np.sort(np.random.default_rng(seed + 1).choice(n_all, max_rows, replace=False))
+        X, reference = X[rows], np.asarray(reference)[rows]
+    n = X.shape[0]
     plans = [("seed", s, None) for s in range(seed + 1, seed + 1 + n_seeds)]
     plans += [("bootstrap", seed, rng.choice(n, n, replace=True)) for _ in range(n_boot)]
-    for kind, s, sample in plans:
-        labels = _fit_predict(_kmeans(k, s, n), X, sample)
+    fit = partial(_stability_run, X=X, k=k, n=n_all)
+    for (kind, _, _), labels in zip(plans, map_ordered(fit, plans, min_items=1 if n >= PARALLEL_FROM else len(plans) + 1)):
         runs.append({"perturbation": kind, "ari": adjusted_rand_score(reference, labels)})
         for c in jaccards:
             ref = reference == c

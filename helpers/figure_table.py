@@ -6,9 +6,11 @@ Built on helpers.quantities (figure_rows), run on each document's cleaned text, 
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 
 import pandas as pd
 
+from .parallel import map_ordered
 from .quantities import TIME_UNITS, figure_rows
 from .sentences import sentence_spans
 
@@ -20,7 +22,9 @@ _EVENT = re.compile(r"\b(conference|summit|forum|exhibition|expo|attend\w*|guest
 _ECONOMY = re.compile(r"\b(econom\w*|industr\w*|robots?|manufactur\w*|enterprises?|compan\w*|"
                       r"invest\w*|gdp|product|output|sales|revenue|market|digital)\b", re.I)
 # Words that make a figure a projection rather than a stated fact (its `status`).
-FUTURE_MARKERS = re.compile(r"\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:s|ed)?|plans?|planned|"
+# (Each pattern below opens with a lookahead on the first characters its alternatives can start
+# with: the same matches, found about twice as fast, since most positions fail that one test.)
+FUTURE_MARKERS = re.compile(r"(?=[aefipstw])\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:s|ed)?|plans?|planned|"
                             r"(?:is|are|was|were) (?:set|due|slated|scheduled|poised|going) to|"
                             r"aims?|targets?|projected|is to be|are to be|to reach)\b", re.IGNORECASE)
 # What a conference-scale unit measures, for charts: the first matching pattern names it.
@@ -54,7 +58,7 @@ def _segments(text: str, rows: list[dict]) -> list[tuple[int, int]]:
 
 # A time expression: a year, or "this/next/last year", with the part of the year it names ("the
 # first half of", "the end of", "the first three quarters of", "the first ten months of").
-_TIME = re.compile(r"\b(?:(?:the )?(?P<part>(?:(?:first|second|third|fourth|last) (?:half|quarter|"
+_TIME = re.compile(r"(?=[12beflmnst])\b(?:(?:the )?(?P<part>(?:(?:first|second|third|fourth|last) (?:half|quarter|"
                    r"(?:two|three) quarters|(?:\w+ )?months)|end|beginning|start|middle) of) )?"
                    r"(?:(?P<year>1[89]\d\d|20\d\d)|(?P<rel>this|next|last) year)\b", re.I)
 # Where a figure's statement ends and another begins inside one clause: "while", "whereas" or
@@ -101,7 +105,7 @@ def _frame(text: str, s: int, e: int, published_year: int):
     return _time(m, published_year) if m else None
 
 
-def _resolve(doc, rows: list[dict], segments) -> None:
+def _resolve(doc, rows: list[dict], segments, spans: list[tuple[int, int]]) -> None:
     """Status and period of each figure in `rows` (one document), decided per statement:
     - status: "projected" when its statement has a future marker (will, expected, to be, plans,
       predicted ...), so every figure of a list governed by "will grace" is projected; a figure that
@@ -113,7 +117,6 @@ def _resolve(doc, rows: list[dict], segments) -> None:
       long as that sentence has the same status (a past frame does not date a forecast).
     `period_scope` says which of these gave the period: figure, statement or paragraph."""
     text, year0 = doc.text, doc.published.year
-    spans = sentence_spans(text)
     frames = [(a, f, "projected" if FUTURE_MARKERS.search(text, a, b) else "stated")
               for a, b in spans if (f := _frame(text, a, b, year0))]
     for r, (a, b) in zip(rows, segments):
@@ -165,6 +168,38 @@ COLUMNS = ["doc_id", "title", "source", "published", "event", "event_year", "val
 _CHAIN_LINK = re.compile(r"\s*(from|of|in|across)\s*")
 
 
+_DOC_FIELDS = ["id", "title", "source", "published", "event", "event_year", "text"]
+_Doc = namedtuple("_Doc", _DOC_FIELDS)  # module-level, so a process pool can pickle it
+
+
+def _document_figures(doc: _Doc) -> list[dict]:
+    """The rows of figures_table for one document."""
+    text, spans = doc.text, sentence_spans(doc.text)
+    rows = figure_rows(text, spans)
+    segments = _segments(text, rows)
+    _resolve(doc, rows, segments, spans)
+    for i, (r, (s, e)) in enumerate(zip(rows, segments)):
+        segment = text[s:e]
+        before, after = text[s:r["start"]], text[r["end"]:e]
+        # the phrase the figure sits in: from the last comma before it to the next one after
+        local = before.rsplit(",", 1)[-1] + r["mention"] + after.split(",", 1)[0]
+        # "730 journalists from 110 media outlets of 14 countries": later links of a chain
+        # describe the first figure, not the event
+        chained = i > 0 and _CHAIN_LINK.fullmatch(text, rows[i - 1]["end"], r["start"])
+        r.update(doc_id=doc.id, title=doc.title, source=doc.source, published=doc.published.date().isoformat(),
+                 event=doc.event, event_year=doc.event_year,
+                 of_figure=rows[i - 1]["mention"] if chained else "",
+                 category=_category(r["unit"], local, r["quote"]),
+                 context=" ".join(segment.split()).strip(" ,.;"),
+                 phrase=" ".join(local.split()).strip(" ,.;"))
+    # a duration belongs with the figure it qualifies ("100 billion yuan ... in five years")
+    for r in rows:
+        if r["category"] == "duration":
+            same = [o["category"] for o in rows if o["quote_start"] == r["quote_start"] and o["category"] != "duration"]
+            r["category"] = same[0] if same else "other"
+    return rows
+
+
 def figures_table(docs: pd.DataFrame) -> pd.DataFrame:
     """One row per figure in the corpus: doc_id, title, source, published (of its document, for
     citing), event, event_year, value, unit, qualifier,
@@ -176,31 +211,8 @@ def figures_table(docs: pd.DataFrame) -> pd.DataFrame:
     the commas around it), context (its clause, up to the neighbouring figures), quote, start,
     end (offsets into the document's cleaned text), mention, and an empty `checked` column for
     a researcher to mark rows verified against the source."""
-    out = []
-    for doc in docs.itertuples(index=False):
-        text, rows = doc.text, figure_rows(doc.text)
-        segments = _segments(text, rows)
-        _resolve(doc, rows, segments)
-        for i, (r, (s, e)) in enumerate(zip(rows, segments)):
-            segment = text[s:e]
-            before, after = text[s:r["start"]], text[r["end"]:e]
-            # the phrase the figure sits in: from the last comma before it to the next one after
-            local = before.rsplit(",", 1)[-1] + r["mention"] + after.split(",", 1)[0]
-            # "730 journalists from 110 media outlets of 14 countries": later links of a chain
-            # describe the first figure, not the event
-            chained = i > 0 and _CHAIN_LINK.fullmatch(text, rows[i - 1]["end"], r["start"])
-            r.update(doc_id=doc.id, title=doc.title, source=doc.source, published=doc.published.date().isoformat(),
-                     event=doc.event, event_year=doc.event_year,
-                     of_figure=rows[i - 1]["mention"] if chained else "",
-                     category=_category(r["unit"], local, r["quote"]),
-                     context=" ".join(segment.split()).strip(" ,.;"),
-                     phrase=" ".join(local.split()).strip(" ,.;"))
-        # a duration belongs with the figure it qualifies ("100 billion yuan ... in five years")
-        for r in rows:
-            if r["category"] == "duration":
-                same = [o["category"] for o in rows if o["quote_start"] == r["quote_start"] and o["category"] != "duration"]
-                r["category"] = same[0] if same else "other"
-        out += rows
+    docs_ = [_Doc(*r) for r in docs[_DOC_FIELDS].itertuples(index=False)]
+    out = [r for rows in map_ordered(_document_figures, docs_) for r in rows]
     table = pd.DataFrame(out, columns=COLUMNS)
     table["period"] = table["period"].astype("Int64")
     table["checked"] = ""

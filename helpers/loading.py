@@ -15,12 +15,14 @@ import json
 import os
 import re
 import stat
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from .cleaning import clean_text
 from .duplicates import duplicate_documents
+from .parallel import map_ordered
 from .paths import corpus_root
 from .pending import interrupted_add
 
@@ -269,6 +271,12 @@ def _check_row(i: int, row: dict, raw_dir: Path, problems: list[str]) -> dict | 
     return None if text is None else {**row, **parsed, "sha256": digest, **text}
 
 
+def _checked_row(item: tuple[int, dict], raw_dir: Path) -> tuple[dict | None, list[str]]:
+    """_check_row for one (index, row) of a process pool: the document and its own problems."""
+    problems: list[str] = []
+    return _check_row(*item, raw_dir, problems), problems
+
+
 def _raw_folder_problems(raw_dir: Path, listed: set[str], skip: set[str]) -> list[str]:
     """Every entry of raw/ that is not a registered regular .txt file (dot files are ignored)."""
     problems = []
@@ -308,7 +316,9 @@ def load_corpus(root=None) -> pd.DataFrame:
                             f"each document needs its own {col}.")
     listed = set(meta["file"])
     problems += _raw_folder_problems(raw_dir, listed, skip=set(interrupted_add(root, listed)))
-    docs = [d for i, row in enumerate(meta.to_dict("records")) if (d := _check_row(i, row, raw_dir, problems)) is not None]
+    checked = map_ordered(partial(_checked_row, raw_dir=raw_dir), enumerate(meta.to_dict("records")))
+    problems += [p for _, found in checked for p in found]
+    docs = [d for d, _ in checked if d is not None]
     for first, copy in duplicate_documents([d["raw_text"] for d in docs]):
         problems.append(f"raw/{docs[copy]['file']} (id '{docs[copy]['id']}'): the same text as raw/{docs[first]['file']} "
                         f"(id '{docs[first]['id']}'), apart from BOM, line endings or spacing. Keep one: remove the "

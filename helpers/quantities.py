@@ -86,10 +86,6 @@ class _Tok:
         self.text, self.start, self.end, self.low = text, start, end, text.lower()
 
 
-def _tokens(text: str) -> list[_Tok]:
-    return [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-
-
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
@@ -359,8 +355,17 @@ def _is_half(toks: list[_Tok], i: int) -> bool:
 
 # A sentence can only hold a figure if it has a digit or a number word: the others are skipped
 # before tokenising, which makes extraction cost grow with the sentences that have numbers.
-_MAYBE_NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted({*_UNITS_WORDS, *_TENS_WORDS, *_SCALES, *_FRACTIONS, "half"}))
-                           + r")", re.IGNORECASE)
+# The lookahead on the first characters lets the regex reject most positions in one test (2-3x
+# faster); it matches exactly where the plain alternation does.
+_NUMBER_WORDS = sorted({*_UNITS_WORDS, *_TENS_WORDS, *_SCALES, *_FRACTIONS, "half"})
+_MAYBE_NUMBER = re.compile(r"(?=[\d" + "".join(sorted({w[0] for w in _NUMBER_WORDS})) + r"])(?:\d|\b(?:"
+                           + "|".join(_NUMBER_WORDS) + r"))", re.IGNORECASE)
+
+
+# The only words (besides numbers in digits and hyphenated words such as "two-thirds" or
+# "twenty-one") at which _scan_sentence can find a figure: "half", the first word of a fraction or
+# a number in words ("a", "one", "five", "twenty", "hundred"), and the vague amounts it skips whole.
+_CAN_START = frozenset({"half", "a", "one", *_UNITS_WORDS, *_TENS_WORDS, *_SCALE_WORDS, *_VAGUE_AMOUNTS})
 
 
 def extract_figures(text: str) -> pd.DataFrame:
@@ -369,10 +374,11 @@ def extract_figures(text: str) -> pd.DataFrame:
     return pd.DataFrame(figure_rows(text), columns=COLUMNS)
 
 
-def figure_rows(text: str) -> list[dict]:
-    """extract_figures as a list of dicts, each also with `quote_start` (the sentence's offset)."""
+def figure_rows(text: str, spans: list[tuple[int, int]] | None = None) -> list[dict]:
+    """extract_figures as a list of dicts, each also with `quote_start` (the sentence's offset).
+    `spans`: the text's sentence_spans, when the caller has them already."""
     rows = []
-    for s, e in sentence_spans(text):
+    for s, e in sentence_spans(text) if spans is None else spans:
         if _MAYBE_NUMBER.search(text, s, e):
             rows += _scan_sentence(text, s, e)
     return rows
@@ -381,7 +387,7 @@ def figure_rows(text: str) -> list[dict]:
 def _scan_sentence(text: str, s: int, e: int) -> list[dict]:
     """The figures of the sentence text[s:e]."""
     quote = text[s:e]
-    toks = [_Tok(t.text, t.start + s, t.end + s) for t in _tokens(quote)]
+    toks = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, s, e)]  # offsets into `text`
     rows = []
 
     def row(first, after, value, unit, qualifier):
@@ -392,6 +398,9 @@ def _scan_sentence(text: str, s: int, e: int) -> list[dict]:
     i = 0
     while i < len(toks):
         tok = toks[i]
+        if tok.low not in _CAN_START and "-" not in tok.low and not tok.text[0].isdigit():
+            i += 1  # cannot begin a figure (see _CAN_START): the common case, decided in one lookup
+            continue
         if _is_half(toks, i):  # a share: half = 50 percent
             qualifier, q_start = _qualifier(toks, i)
             row(q_start, i + 1, 50.0, "percent", qualifier)

@@ -13,17 +13,29 @@ ABBREVIATIONS = frozenset(
 _END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
 
 
+def _word_before(text: str, dot: int, lo: int) -> str:
+    """The run of word characters and dots that ends just before text[dot], lower-cased (what
+    `([\\w.]+)\\.$` finds before a full stop, read backwards: the search cost the whole
+    paragraph for every full stop in it)."""
+    i = dot
+    while i > lo and (text[i - 1].isalnum() or text[i - 1] in "._"):
+        i -= 1
+    return text[i:dot].lower()
+
+
+def _is_abbreviation(token: str) -> bool:
+    return token in ABBREVIATIONS or (len(token) == 1 and "a" <= token <= "z")
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of `text`; sentences never cross a blank line."""
     spans = []
     for block in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
         start = block.start()
-        for m in _END.finditer(block.group()):
-            word = re.search(r"([\w.]+)\.$", block.group()[: m.start() + 1])
-            token = word.group(1).lower() if word else ""
-            if m.group().startswith(".") and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
+        for m in _END.finditer(text, block.start(), block.end()):
+            if m.group().startswith(".") and _is_abbreviation(_word_before(text, m.start(), block.start())):
                 continue  # abbreviation or an initial ("Xi J. Ping")
-            end = block.start() + m.end()
+            end = m.end()
             spans.append((start, end))
             start = end
             while start < len(text) and text[start].isspace():

@@ -97,17 +97,31 @@ def _only_spaces(text: str, start: int, end: int) -> bool:
     return gap.isspace() and "\n" not in gap  # "" (no gap) cannot occur between two regex matches
 
 
+# A token, or one stretch of what may stand between tokens other than spaces: a line break,
+# punctuation and symbols, digits and underscores (never a letter, so the tokens found are
+# exactly _TOKEN's). findall gives the token, or "" for a stretch that ends a run.
+_PIECES = re.compile(r"(" + _TOKEN.pattern + r")|\n|[^\w\s]+|[\d_]+", re.UNICODE)
+
+
 def runs(text: str, lemmatize: bool = True) -> list[list[str]]:
     """The kept tokens of `text` in runs of words adjacent in the text: a run ends at a dropped
     word (stop word, number, one-letter token) and at anything between two words but spaces
-    (punctuation, quotes, a line break). N-grams are formed within runs only."""
+    (punctuation, quotes, a line break). N-grams are formed within runs only.
+
+    The same runs as token_spans numbers, read in one regex pass without offsets (the text
+    policy's inner loop: about twice as fast)."""
+    cache = _TERMS[lemmatize]
     out: list[list[str]] = []
-    last = -1
-    for term, _, _, run in token_spans(text, lemmatize):
-        if run != last:
-            out.append([])
-            last = run
-        out[-1].append(term)
+    current = None
+    for raw in _PIECES.findall(text):
+        term = (cache[raw] if raw in cache else _term(raw, lemmatize)) if raw else ""
+        if term:
+            if current is None:
+                current = []
+                out.append(current)
+            current.append(term)
+        else:
+            current = None
     return out
 
 

@@ -1,0 +1,193 @@
+"""The fast paths give the results of the plain ones, on the real corpus and on a synthetic 10x one:
+the process pool (loading, figure extraction, choose_k, stability), runs() in one regex pass,
+sentence_spans reading backwards, and the regexes with a first-character lookahead."""
+import importlib.util
+import re
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import clusters, parallel
+from helpers.corpus import load_corpus, split_paragraphs
+from helpers.figure_table import FUTURE_MARKERS, _TIME, figures_table
+from helpers.paths import PROJECT_ROOT
+from helpers.quantities import _MAYBE_NUMBER, _NUMBER_WORDS
+from helpers.sentences import ABBREVIATIONS, _END, sentence_spans
+from helpers.text import runs, token_spans
+
+
+def _make_corpus(scale, out):
+    path = PROJECT_ROOT / "benchmarks" / "make_corpus.py"
+    spec = importlib.util.spec_from_file_location("bench_make_corpus", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_corpus(scale, out)
+
+
+@pytest.fixture(scope="module")
+def roots(tmp_path_factory):
+    """The real corpus and a synthetic one 10 times its size."""
+    return {"real": PROJECT_ROOT / "corpus", "10x": _make_corpus(10, tmp_path_factory.mktemp("x10"))}
+
+
+@pytest.fixture(scope="module")
+def corpora(roots):
+    return {name: load_corpus(root) for name, root in roots.items()}
+
+
+@pytest.fixture
+def pool(monkeypatch):
+    """A process pool for any input size, with two workers (whatever the machine has)."""
+    monkeypatch.setenv("HELPERS_WORKERS", "2")
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(clusters, "PARALLEL_FROM", 1)
+
+
+def test_map_ordered_is_a_loop_in_order(pool):
+    assert parallel.map_ordered(abs, range(-50, 50)) == [abs(x) for x in range(-50, 50)]
+
+
+def test_no_pool_inside_a_thread_or_a_daemon(pool):
+    # a Dask worker runs tasks in threads of a daemonic process: there a pool would fail or fork threads
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as threads:
+        pids = threads.submit(parallel.map_ordered, _pid, range(8)).result()
+    assert pids == [os.getpid()] * 8
+    assert set(parallel.map_ordered(_pid, range(8))) != {os.getpid()}  # the main thread does use the pool
+    assert parallel._may_fork()
+
+
+def _pid(_):
+    import os
+    return os.getpid()
+
+
+def test_workers_setting_is_checked(monkeypatch):
+    monkeypatch.setenv("HELPERS_WORKERS", "two")
+    with pytest.raises(ValueError, match="HELPERS_WORKERS"):
+        parallel.workers()
+
+
+@pytest.mark.parametrize("name", ["real", "10x"])
+def test_pool_loads_and_extracts_as_a_loop(roots, corpora, name, pool, monkeypatch):
+    pooled_docs = load_corpus(roots[name])
+    pooled_figures = figures_table(corpora[name])
+    monkeypatch.setenv("HELPERS_WORKERS", "1")
+    pd.testing.assert_frame_equal(pooled_docs, corpora[name])
+    pd.testing.assert_frame_equal(pooled_figures, figures_table(corpora[name]))
+    assert len(pooled_figures) > 0
+
+
+def test_pool_reports_every_problem_in_row_order(corpus_copy, pool, monkeypatch):
+    meta = corpus_copy / "metadata.csv"
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("2015", "20150", 1)
+    lines[3] = lines[3].replace(".txt", ".md", 1)
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(Exception) as pooled:
+        load_corpus(corpus_copy)
+    monkeypatch.setenv("HELPERS_WORKERS", "1")
+    with pytest.raises(Exception) as loop:
+        load_corpus(corpus_copy)
+    assert str(pooled.value) == str(loop.value) and len(pooled.value.problems) >= 2
+
+
+def test_pool_chooses_k_and_measures_stability_as_a_loop(corpora, pool, monkeypatch):
+    rep = clusters.Representation(split_paragraphs(corpora["10x"]))
+    ks = [2, 3, 4]
+    pooled = clusters.choose_k(rep, ks, n_null=3, n_seeds=2)
+    labels = clusters.kmeans_labels(rep.X, 3)
+    pooled_runs, pooled_clusters = clusters.stability(rep, 3, labels, n_seeds=2, n_boot=2)
+    monkeypatch.setenv("HELPERS_WORKERS", "1")
+    pd.testing.assert_frame_equal(pooled, clusters.choose_k(rep, ks, n_null=3, n_seeds=2))
+    loop_runs, loop_clusters = clusters.stability(rep, 3, labels, n_seeds=2, n_boot=2)
+    pd.testing.assert_frame_equal(pooled_runs, loop_runs)
+    pd.testing.assert_frame_equal(pooled_clusters, loop_clusters)
+
+
+def test_stability_samples_only_above_max_rows(corpora):
+    rep = clusters.Representation(split_paragraphs(corpora["10x"]))
+    labels = clusters.kmeans_labels(rep.X, 2)
+    n = rep.X.shape[0]
+    full = clusters.stability(rep, 2, labels, n_seeds=2, n_boot=2)
+    same = clusters.stability(rep, 2, labels, n_seeds=2, n_boot=2, max_rows=n)
+    pd.testing.assert_frame_equal(full[0], same[0])
+    sampled = clusters.stability(rep, 2, labels, n_seeds=2, n_boot=2, max_rows=n // 2)
+    assert len(sampled[0]) == 4 and sampled[1]["cluster"].tolist() == full[1]["cluster"].tolist()
+
+
+# --- the one-pass readers against the plain ones ----------------------------------------------
+
+def _runs_from_spans(text, lemmatize=True):
+    """runs() as token_spans defines it: a new run wherever the run number changes."""
+    out, last = [], -1
+    for term, _, _, run in token_spans(text, lemmatize):
+        if run != last:
+            out.append([])
+            last = run
+        out[-1].append(term)
+    return out
+
+
+def _texts(docs):
+    return list(split_paragraphs(docs, flag_duplicates_=False)["text"]) + list(docs["raw_text"])
+
+
+@pytest.mark.parametrize("name", ["real", "10x"])
+def test_runs_in_one_pass_equal_runs_from_token_spans(corpora, name):
+    texts = _texts(corpora[name])
+    for lemmatize in (True, False):
+        assert [runs(t, lemmatize) for t in texts] == [_runs_from_spans(t, lemmatize) for t in texts]
+
+
+def test_runs_in_one_pass_on_awkward_text():
+    rng = np.random.default_rng(0)
+    alphabet = list("ab Z-'_\n\t1.,é²’\u00a0\u2028x")
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet, rng.integers(0, 30)))
+        assert runs(text) == _runs_from_spans(text), repr(text)
+
+
+def _sentence_spans_by_search(text):
+    """sentence_spans as first written: the word before each full stop found by a regex search."""
+    spans = []
+    for block in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+        start = block.start()
+        for m in _END.finditer(block.group()):
+            word = re.search(r"([\w.]+)\.$", block.group()[: m.start() + 1])
+            token = word.group(1).lower() if word else ""
+            if m.group().startswith(".") and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
+                continue
+            end = block.start() + m.end()
+            spans.append((start, end))
+            start = end
+            while start < len(text) and text[start].isspace():
+                start += 1
+        if start < block.end():
+            spans.append((start, block.end()))
+    return spans
+
+
+@pytest.mark.parametrize("name", ["real", "10x"])
+def test_sentence_spans_equal_the_search(corpora, name):
+    texts = _texts(corpora[name]) + ["Mr. Ma met U.S. firms. A.. B", "Xi J. Ping came.  Next", "word . Next",
+                                     "a_b. C", "3.5. Then", "No. 1 is e.g. This."]
+    assert [sentence_spans(t) for t in texts] == [_sentence_spans_by_search(t) for t in texts]
+
+
+def _without_lookahead(rx):
+    return re.compile(re.sub(r"^\(\?=\[[^\]]+\]\)", "", rx.pattern), rx.flags)
+
+
+@pytest.mark.parametrize("name", ["real", "10x"])
+def test_lookaheads_change_no_match(corpora, name):
+    plain_number = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + ")", re.IGNORECASE)
+    texts = _texts(corpora[name]) + ["ſix Twenty HALF", "Ⅻ 2015 this year", "WILL Planned"]
+    for new, old in [(_MAYBE_NUMBER, plain_number), (FUTURE_MARKERS, _without_lookahead(FUTURE_MARKERS)),
+                     (_TIME, _without_lookahead(_TIME))]:
+        assert new.pattern != old.pattern
+        for t in texts:
+            assert [(m.span(), m.groups()) for m in new.finditer(t)] == [(m.span(), m.groups()) for m in old.finditer(t)]

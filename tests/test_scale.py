@@ -1,0 +1,108 @@
+"""helpers.scale on a distributed LocalCluster (2 worker processes) gives the in-process results on
+the 100x benchmark corpus: the same top terms, the same keyness table of every year against the
+rest, the same figures table. dask and distributed are pinned in requirements.txt, so this runs
+in `make test` and CI (never skipped)."""
+import importlib.util
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import scale, themes
+from helpers.corpus import CorpusError, load_corpus, split_paragraphs
+from helpers.figure_table import figures_table
+from helpers.paths import PROJECT_ROOT
+from helpers.text import TermMatrix
+
+
+def _make_corpus(scale_, out):
+    spec = importlib.util.spec_from_file_location("bench_make_corpus", PROJECT_ROOT / "benchmarks" / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_corpus(scale_, out)
+
+
+@pytest.fixture(scope="module")
+def x100(tmp_path_factory):
+    return _make_corpus(100, tmp_path_factory.mktemp("x100"))
+
+
+@pytest.fixture(scope="module")
+def on_cluster(x100):
+    # 2 worker processes; small chunks, so that every worker has several and a year spans chunks
+    return scale.run(x100, n_workers=2, processes=True, chunk_rows=60)
+
+
+@pytest.fixture(scope="module")
+def in_process(x100):
+    docs = load_corpus(x100)
+    paras = split_paragraphs(docs)
+    matrix = TermMatrix(paras["text"])
+    return docs, paras, matrix
+
+
+def test_same_top_terms(on_cluster, in_process):
+    _, paras, matrix = in_process
+    top = themes.top_terms_class(paras, matrix=matrix, n=15)
+    got = scale.top_terms(on_cluster.stats, n=15)
+    assert len(top) >= 4 * 15
+    # the same terms, ranks and ties; the scores agree to the last few bits (summed in another order)
+    pd.testing.assert_frame_equal(got.drop(columns="class_tfidf"), top.drop(columns="class_tfidf"), check_exact=True)
+    np.testing.assert_allclose(got["class_tfidf"], top["class_tfidf"], rtol=1e-12)
+    pd.testing.assert_frame_equal(on_cluster.top_terms, scale.top_terms(on_cluster.stats))
+
+
+def test_same_vocabulary_and_tokens(on_cluster, in_process):
+    _, paras, matrix = in_process
+    assert on_cluster.stats["term"].drop_duplicates().tolist() == matrix.terms.tolist()
+    tokens = pd.Series(matrix.sizes).groupby(paras["event_year"].to_numpy()).sum()
+    assert on_cluster.sizes["tokens"].tolist() == tokens.tolist()
+
+
+def test_same_keyness_table(on_cluster, in_process):
+    _, paras, matrix = in_process
+    data = themes.KeynessData(paras, matrix=matrix)
+    labels = paras["event_year"].to_numpy()
+    assert sorted(on_cluster.keyness) == sorted(set(labels)) and len(on_cluster.keyness) >= 3
+    for year, table in on_cluster.keyness.items():
+        expected = data.compare(labels == year, labels != year)
+        assert len(expected) > 100
+        # every value exactly equal (integer columns may be int32 in one and int64 in the other)
+        pd.testing.assert_frame_equal(table, expected, check_exact=True, check_dtype=False)
+
+
+def test_same_figures_table(on_cluster, in_process):
+    docs, _, _ = in_process
+    expected = figures_table(docs)
+    assert len(expected) > 100
+    pd.testing.assert_frame_equal(on_cluster.figures, expected)
+
+
+def test_clusters_cover_every_paragraph(on_cluster, in_process):
+    _, paras, _ = in_process
+    assert len(on_cluster.clusters) == len(paras)
+    assert set(on_cluster.clusters["cluster"]) <= set(range(4))
+    np.testing.assert_allclose(on_cluster.shares.sum(axis=1), 1.0)
+
+
+def test_term_stats_count_colliding_terms_exactly():
+    # 4 hashed columns for many terms: most share a column, and each is still counted exactly
+    paras = pd.DataFrame({"doc_id": ["a", "a", "b"], "event_year": [2015, 2015, 2016]})
+    feats = [["cyber", "cyber", "robot", "trade"], ["robot", "port"], ["cyber", "silk", "road", "port"]]
+    stats, sizes, X = scale._term_stats(feats, np.array([4.0, 2.0, 4.0]), paras, n_features=4)
+    got = {(r.term, r.event_year): (r.count, r.paras, r.docs, r.top) for r in stats.itertuples()}
+    assert got[("cyber", 2015)] == (2, 1, 1, 2) and got[("robot", 2015)] == (2, 2, 1, 1)
+    assert got[("port", 2016)] == (1, 1, 1, 1) and ("trade", 2016) not in got
+    assert sizes.loc[2015, "tokens"] == 6 and X.shape == (3, 4)
+
+
+def test_bad_corpus_is_refused_with_every_problem(corpus_copy):
+    meta = corpus_copy / "metadata.csv"
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(".txt", ".md", 1)
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as on_cluster:
+        scale.run(corpus_copy, n_workers=1, processes=False, chunk_rows=2)
+    with pytest.raises(CorpusError) as loaded:
+        load_corpus(corpus_copy)
+    assert set(on_cluster.value.problems) <= set(loaded.value.problems) and on_cluster.value.problems
