@@ -23,6 +23,13 @@ _ECONOMY = re.compile(r"\b(econom\w*|industr\w*|robots?|manufactur\w*|enterprise
 FUTURE_MARKERS = re.compile(r"\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:s|ed)?|plans?|planned|"
                             r"(?:is|are|was|were) (?:set|due|slated|scheduled|poised|going) to|"
                             r"aims?|targets?|projected|is to be|are to be|to reach)\b", re.IGNORECASE)
+# A text that announces its event as still to come ("The conference will be convened in a few
+# days", "the summit is to be held"): published before the event, so the event's scale it gives
+# in the present tense ("Our guests come from 80 countries") is who was invited or expected, not
+# who came. Such figures are "projected" (see figures_table).
+EVENT_AHEAD = re.compile(r"\b(?:conference|summit|forum|expo|exhibition|event|meeting)\s+"
+                         r"(?:will|(?:is|are) (?:to|set to|due to|scheduled to|slated to|going to))\s+"
+                         r"(?:be\s+)?(?:convened|held|opened|open|kick off|take place|start|begin|launched)\b", re.I)
 # What a conference-scale unit measures, for charts: the first matching pattern names it.
 SCALE_MEASURES = [
     ("attendees", r"\b(guests?|people|participants?|attendees?|delegates?|visitors?)\b"),
@@ -169,7 +176,8 @@ def figures_table(docs: pd.DataFrame) -> pd.DataFrame:
     """One row per figure in the corpus: doc_id, title, source, published (of its document, for
     citing), event, event_year, value, unit, qualifier,
     category (conference scale / industry / investment / growth / duration / other), status
-    (stated / projected) and period (the year it refers to, when the text says; period_text
+    (stated / projected; every conference-scale figure of a text that announces its event as
+    still to come, EVENT_AHEAD, is projected) and period (the year it refers to, when the text says; period_text
     as written, "first half of 2018"; period_scope: figure, statement or paragraph), both decided
     per statement (see _resolve), of_figure (the
     figure a chained one describes: "110 media outlets" of "730 journalists"), phrase (between
@@ -195,6 +203,12 @@ def figures_table(docs: pd.DataFrame) -> pd.DataFrame:
                      category=_category(r["unit"], local, r["quote"]),
                      context=" ".join(segment.split()).strip(" ,.;"),
                      phrase=" ".join(local.split()).strip(" ,.;"))
+        # a text published before its event: the event's scale is what was planned, not counted
+        if EVENT_AHEAD.search(text):
+            for r in rows:
+                before_publication = not pd.isna(r["period"]) and r["period"] < doc.published.year
+                if r["category"] == "conference scale" and r["status"] == "stated" and not before_publication:
+                    r["status"] = "projected"
         # a duration belongs with the figure it qualifies ("100 billion yuan ... in five years")
         for r in rows:
             if r["category"] == "duration":
@@ -225,22 +239,28 @@ def scale_measure(unit: str) -> str | None:
     return None
 
 
-_SHARE_OF_TOTAL = re.compile(r"\bof (?:the |china's |the country's |the province's )?(?:national |whole )?total\b", re.I)
+_SHARE_OF_TOTAL = re.compile(r"\bof (?:the )?(?P<whose>(?:china's |the country's |the province's )?(?:national |whole )?)total\b", re.I)
+
+
+def _total_name(context: str) -> str:
+    """What the total a share is of is called in the text: "national total", "province's total", "total"."""
+    return f"{_SHARE_OF_TOTAL.search(context)['whose'].replace('the ', '')}total"
 
 
 def derived_figures(table: pd.DataFrame) -> pd.DataFrame:
     """Numbers the texts imply but do not state, each with its arithmetic and sources:
     - a count stated with its share of a total ("24,000 robots, 15 percent of the national total")
-      implies the total: count / share;
+      implies the total: count / share, named as the text names it ("implied national total of
+      industrial robots": the count is a part of it, not the same thing);
     - an amount stated over a duration ("100 billion yuan ... in the next five years") implies an
       amount per year: amount / years."""
     rows = []
     for quote, part in table.groupby("quote", sort=False):
         counts = part[~part["unit"].isin(CURRENCIES | {"percent", "percentage points"} | TIME_UNITS)]
-        shares = part[(part["unit"] == "percent") & part["context"].str.contains(_SHARE_OF_TOTAL)]
+        shares = part[(part["unit"] == "percent") & part["context"].map(lambda c: bool(_SHARE_OF_TOTAL.search(c)))]
         for c in counts.itertuples():
             for s in shares[shares["start"] > c.end].head(1).itertuples():
-                rows.append({"doc_id": c.doc_id, "event_year": c.event_year, "derived": f"implied total of {c.unit}",
+                rows.append({"doc_id": c.doc_id, "event_year": c.event_year, "derived": f"implied {_total_name(s.context)} of {c.unit}",
                              "value": c.value / (s.value / 100), "unit": c.unit,
                              "arithmetic": f"{c.value:,.0f} / {s.value:g}% = {c.value / (s.value / 100):,.0f}",
                              "from": f"{c.mention} | {s.mention}", "quote": quote})

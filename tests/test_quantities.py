@@ -155,8 +155,8 @@ def test_figures_table_status_period_category(table):
 
 def test_derived_figures_show_their_arithmetic(table):
     derived = derived_figures(table).set_index("derived")
-    assert derived.loc["implied total of industrial robots", "value"] == pytest.approx(160000)
-    assert derived.loc["implied total of industrial robots", "arithmetic"] == "24,000 / 15% = 160,000"
+    assert derived.loc["implied national total of industrial robots", "value"] == pytest.approx(160000)
+    assert derived.loc["implied national total of industrial robots", "arithmetic"] == "24,000 / 15% = 160,000"
     assert derived.loc["yuan per year", "value"] == pytest.approx(2e10)
 
 
@@ -180,3 +180,27 @@ def test_quantulum_comparison_runs_offline():
     rows = quantulum_figures("More than 2,000 guests and 100 billion yuan.")
     assert rows["value"].tolist() == [2000, 1e11]
     assert rows["unit"].tolist() == ["", "yuan"]
+
+
+def _one_doc(text, published="2021-09-16"):
+    return pd.DataFrame([{"id": "d", "title": "t", "source": "s", "published": pd.Timestamp(published),
+                          "event": "e", "event_year": 2021, "text": text}])
+
+
+def test_scale_in_a_text_published_before_its_event_is_projected():
+    ahead = figures_table(_one_doc("The conference will be convened in a few days. "
+                                   "Our guests come from more than 80 countries and regions."))
+    assert ahead.set_index("value").loc[80, ["category", "status"]].tolist() == ["conference scale", "projected"]
+    after = figures_table(_one_doc("The conference was convened on Monday. "
+                                   "Our guests came from more than 80 countries and regions."))
+    assert after.set_index("value").loc[80, "status"] == "stated"
+    # a past edition's count in a text announcing the next one stays reported
+    past = figures_table(_one_doc("The summit will be held next week. In 2019, 1,500 guests attended the summit."))
+    assert past.set_index("value").loc[1500, "status"] == "stated"
+
+
+def test_an_implied_total_is_named_as_the_text_names_it():
+    t = figures_table(_one_doc("The city had 2,000 robots, 10 percent of the total."))
+    assert derived_figures(t)["derived"].tolist() == ["implied total of robots"]
+    t = figures_table(_one_doc("The city had 2,000 robots, 10 percent of the province's total."))
+    assert derived_figures(t)["derived"].tolist() == ["implied province's total of robots"]
