@@ -227,3 +227,12 @@ def test_labels_in_the_committed_clusters_table_cover_half_their_paragraphs():
         texts = [set(analyze(paras.loc[(d, p), "text"])) for d, p in zip(part["doc_id"], part["para"])]
         for term in terms:
             assert sum(term in t for t in texts) >= len(texts) / 2, (cluster, term)
+
+
+def test_share_title_says_when_no_cluster_is_stable():
+    from helpers.cluster_charts import share_title
+
+    none = clusters.shares(["2015", "2016"], np.array([0, 1]), {0: "0: a", 1: "1: b"}, stable=set())
+    assert share_title(none, 4) == "No stable cluster at k = 4: every paragraph is in the unstable / mixed band"
+    some = clusters.shares(["2015", "2016"], np.array([0, 1]), {0: "0: a", 1: "1: b"}, stable={0})
+    assert not share_title(some, 4).startswith("No stable")
