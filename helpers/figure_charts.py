@@ -175,7 +175,7 @@ def robots_chart(rows: pd.DataFrame, derived: pd.DataFrame | None = None):
     _footer(fig, sources(rows))
     stock, flow = rows[rows["measures"] == "stock"], rows[rows["measures"] == "flow"]
     caption = (f"Industrial robots as one text quotes them: the stock in use ({', '.join(stock['period_text'].replace('', 'no year'))})"
-               + "".join(f", the {d.derived} it implies ({d.arithmetic})" for d in derived.itertuples())
+               + "".join(f", the {d.derived.removeprefix('implied ')} it implies ({d.arithmetic})" for d in derived.itertuples())
                + f" and robots added per year ({', '.join(flow['period_text'].replace('', 'no year'))}), drawn apart "
                "because a stock and a flow are not one series; solid bars are reported, hatched ones projected, "
                "dashed ones derived by arithmetic. " + sources(rows))

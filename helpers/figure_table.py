@@ -273,3 +273,13 @@ def derived_figures(table: pd.DataFrame) -> pd.DataFrame:
                              "arithmetic": f"{m.value:,.0f} / {y.value:g} years = {m.value / y.value:,.0f}",
                              "from": f"{m.mention} | {y.mention}", "quote": quote})
     return pd.DataFrame(rows, columns=["doc_id", "event_year", "derived", "value", "unit", "arithmetic", "from", "quote"])
+
+
+def gold_documents(docs: pd.DataFrame, gold_metadata) -> pd.DataFrame:
+    """The documents of `docs` that a gold file was written for: those whose id and sha256 match a
+    row of the metadata.csv (`gold_metadata`, a path) of the corpus the gold was labelled on. On
+    another corpus only these can be scored: any other document's figures would all count as
+    false positives, and a document edited since would be scored against the wrong text."""
+    meta = pd.read_csv(gold_metadata, dtype=str, keep_default_na=False)
+    known = set(zip(meta["id"], meta["sha256"]))
+    return docs[[(i, h) in known for i, h in zip(docs["id"], docs["sha256"])]]

@@ -204,3 +204,20 @@ def test_an_implied_total_is_named_as_the_text_names_it():
     assert derived_figures(t)["derived"].tolist() == ["implied total of robots"]
     t = figures_table(_one_doc("The city had 2,000 robots, 10 percent of the province's total."))
     assert derived_figures(t)["derived"].tolist() == ["implied province's total of robots"]
+
+
+def test_only_the_documents_the_gold_was_written_for_are_scored(docs, tmp_path):
+    from helpers.figure_table import gold_documents
+
+    meta = PROJECT_ROOT / "corpus" / "metadata.csv"
+    assert gold_documents(docs, meta)["id"].tolist() == docs["id"].tolist()
+    edited = docs.assign(sha256=["0" * 64] + docs["sha256"].tolist()[1:])  # the first text changed since
+    assert gold_documents(edited, meta)["id"].tolist() == docs["id"].tolist()[1:]
+    other = docs.assign(id=[f"new-{i}" for i in docs["id"]])
+    assert gold_documents(other, meta).empty
+
+
+def test_every_held_out_set_has_its_blind_scores_recorded():
+    record = json.loads((GOLD / "figures_blind_scores.json").read_text(encoding="utf-8"))
+    assert sorted(s["set"] for s in record["sets"]) == sorted(p.name for p in GOLD.glob("heldout_sentences*.jsonl"))
+    assert all(0 <= s[m] <= 1 for s in record["sets"] for m in ("precision", "recall"))
