@@ -355,6 +355,12 @@ def map_2d(rep: Representation, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return svd.fit_transform(rep.X), svd.explained_variance_ratio_
 
 
+def cosine_to_mean(rep: Representation) -> np.ndarray:
+    """Each paragraph's cosine to the normalised mean TF-IDF row: how much of the corpus's shared
+    vocabulary it uses. The first axis of an uncentred SVD (map_2d) tends to follow it."""
+    return np.asarray(rep.X @ normalize(np.asarray(rep.X.mean(axis=0))).ravel()).ravel()
+
+
 def document_linkage(rep: Representation) -> tuple[np.ndarray, list[str]]:
     """Average-linkage tree of the documents, on cosine distance between their normalised mean
     TF-IDF vectors (sparse products: the same on every CPU)."""

@@ -63,7 +63,10 @@ def _segments(text: str, rows: list[dict]) -> list[tuple[int, int]]:
 # first half of", "the end of", "the first three quarters of", "the first ten months of").
 _TIME = re.compile(r"\b(?:(?:the )?(?P<part>(?:(?:first|second|third|fourth|last) (?:half|quarter|"
                    r"(?:two|three) quarters|(?:\w+ )?months)|end|beginning|start|middle) of) )?"
-                   r"(?:(?P<year>1[89]\d\d|20\d\d)|(?P<rel>this|next|last) year)\b", re.I)
+                   r"(?:(?P<year>1[89]\d\d|20\d\d)|(?P<rel>this|next|last) year)\b"
+                   # a span ahead: "in the next five years", "over the coming 3 years"
+                   r"|\b(?:the )?(?P<span>next|coming) (?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten) years\b", re.I)
+_SMALL = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 # Where a figure's statement ends and another begins inside one clause: "while", "whereas" or
 # ", but" (they join clauses), or an "and"/"but" that opens a new predicate ("rose 5% and are
 # expected to reach", "and it will"). "giants and experts will grace" is not one: after "and"
@@ -78,7 +81,11 @@ _BASELINE_BEFORE = re.compile(r"\b(?:up|down|rise|rises|rising|rose|risen|increa
 
 
 def _time(m: re.Match, published_year: int) -> tuple[int, str]:
-    """A time expression's year and how to print it ("first half of 2018")."""
+    """A time expression's year and how to print it ("first half of 2018"); for a span ahead ("the
+    next five years"), the year it ends, counted from the publication year, printed as such."""
+    if m.group("span"):
+        n = int(m.group("n")) if m.group("n").isdigit() else _SMALL[m.group("n").lower()]
+        return published_year + n, f"the {m.group('span').lower()} {m.group('n').lower()} years (from {published_year})"
     year = int(m.group("year")) if m.group("year") else \
         published_year + {"this": 0, "next": 1, "last": -1}[m.group("rel").lower()]
     part = (m.group("part") or "").lower()

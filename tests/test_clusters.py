@@ -236,3 +236,12 @@ def test_share_title_says_when_no_cluster_is_stable():
     assert share_title(none, 4) == "No stable cluster at k = 4: every paragraph is in the unstable / mixed band"
     some = clusters.shares(["2015", "2016"], np.array([0, 1]), {0: "0: a", 1: "1: b"}, stable={0})
     assert not share_title(some, 4).startswith("No stable")
+
+
+def test_cosine_to_mean_is_highest_for_the_most_typical_paragraph():
+    paras = pd.DataFrame({"doc_id": "d", "event_year": 2015, "para": range(4), "speaker": "",
+                          "text": ["alpha beta", "alpha beta", "alpha gamma", "delta epsilon"]})
+    rep = clusters.Representation(paras, clusters.TextPolicy(ngram_range=(1, 1), min_df=1))
+    cos = clusters.cosine_to_mean(rep)
+    assert cos.shape == (4,) and np.all((cos >= 0) & (cos <= 1 + 1e-12))
+    assert cos[0] == pytest.approx(cos[1]) and cos[0] > cos[2] > cos[3]

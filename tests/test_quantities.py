@@ -221,3 +221,11 @@ def test_every_held_out_set_has_its_blind_scores_recorded():
     record = json.loads((GOLD / "figures_blind_scores.json").read_text(encoding="utf-8"))
     assert sorted(s["set"] for s in record["sets"]) == sorted(p.name for p in GOLD.glob("heldout_sentences*.jsonl"))
     assert all(0 <= s[m] <= 1 for s in record["sets"] for m in ("precision", "recall"))
+
+
+def test_a_span_ahead_is_the_period_of_its_statement():
+    t = figures_table(_one_doc("The fund will invest 3 billion yuan over the coming 4 years.", published="2020-01-01"))
+    row = t.set_index("unit").loc["yuan"]
+    assert (row["period"], row["period_text"]) == (2024, "the coming 4 years (from 2020)")
+    t = figures_table(_one_doc("100 billion yuan is to be invested in the next five years.", published="2018-09-20"))
+    assert t.set_index("unit").loc["yuan", "period_text"] == "the next five years (from 2018)"
