@@ -159,8 +159,15 @@ def _resolve(doc, rows: list[dict], segments) -> None:
                  period_scope=scope)
 
 
+_PARTIES = re.compile(r"(?:sides|parties)", re.I)
+
+
 def _category(unit: str, local: str, sentence: str) -> str:
-    """A rough category from the unit and the words around the figure (checked by a reader)."""
+    """A rough category from the unit and the words around the figure (checked by a reader). The
+    parties to an agreement ("the two sides", "both parties") are counted people, not a measure of
+    industry or of a conference: "other"."""
+    if _PARTIES.fullmatch(unit):
+        return "other"
     if unit in CURRENCIES:
         return "investment"
     if unit in ("percent", "percentage points"):

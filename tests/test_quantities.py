@@ -229,3 +229,8 @@ def test_a_span_ahead_is_the_period_of_its_statement():
     assert (row["period"], row["period_text"]) == (2024, "the coming 4 years (from 2020)")
     t = figures_table(_one_doc("100 billion yuan is to be invested in the next five years.", published="2018-09-20"))
     assert t.set_index("unit").loc["yuan", "period_text"] == "the next five years (from 2018)"
+
+
+def test_the_parties_to_an_agreement_are_not_an_industry_figure():
+    t = figures_table(_one_doc("And the two sides will promote the development of the digital economy."))
+    assert t.set_index("unit").loc["sides", "category"] == "other"
