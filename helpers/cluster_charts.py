@@ -52,9 +52,17 @@ def choose_k_chart(scores: pd.DataFrame, chosen: int | None):
     return fig
 
 
-def share_chart(long: pd.DataFrame):
+def share_title(long: pd.DataFrame, k: int | None = None) -> str:
+    """The share chart's title; when no cluster is stable it says so (every bar is one band)."""
+    if set(long["theme"]) <= {UNSTABLE}:
+        return "No stable cluster" + (f" at k = {k}" if k is not None else "") + ": every paragraph is in the unstable / mixed band"
+    return "Paragraph clusters by group: stable clusters only, the rest as one band"
+
+
+def share_chart(long: pd.DataFrame, k: int | None = None):
     """Horizontal stacked bars, one per group (in the table's order, top to bottom): the share of
-    its paragraphs in each stable cluster and in one grey "unstable / mixed" band, with n."""
+    its paragraphs in each stable cluster and in one grey "unstable / mixed" band, with n; titled
+    by `share_title`."""
     groups = list(dict.fromkeys(long["group"]))
     themes = list(dict.fromkeys(long["theme"]))
     colors = dict(zip([t for t in themes if t != UNSTABLE], CLUSTER_COLORS)) | {UNSTABLE: UNSTABLE_COLOR}
@@ -74,7 +82,7 @@ def share_chart(long: pd.DataFrame):
     ax.set_xlabel("share of the group's paragraphs")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.1, 1.0), fontsize=7, title="cluster (label)", title_fontsize=8)
-    ax.set_title("Paragraph clusters by group: stable clusters only, the rest as one band")
+    ax.set_title(share_title(long, k), fontsize=10)
     return fig
 
 

@@ -188,6 +188,31 @@ def pick_k(scores: pd.DataFrame, min_size: int = 3) -> tuple[int | None, str]:
     return k, note
 
 
+def k_by_seed(rep: Representation, ks, seeds, min_size: int = 3, known: dict | None = None,
+              **choose_k_args) -> pd.DataFrame:
+    """The k that `pick_k` chooses when only the random seed of `choose_k` changes (its sample,
+    shuffled copies and k-means restarts follow the seed): one row per seed, with the chosen k
+    (None when no k qualifies) and its excess over the baseline. `known` maps seeds already scored
+    to their `choose_k` table, so they are not computed twice. When the seeds choose different
+    k, the data do not identify k: the excesses differ by less than their own noise."""
+    rows = []
+    for s in seeds:
+        scores = (known or {}).get(s)
+        scores = choose_k(rep, ks, seed=s, **choose_k_args) if scores is None else scores
+        k, _ = pick_k(scores, min_size)
+        excess = float(scores.set_index("k").loc[k, "excess"]) if k is not None else np.nan
+        rows.append({"seed": s, "k": k, "excess": excess})
+    return pd.DataFrame(rows, columns=["seed", "k", "excess"]).astype({"k": "Int64"})
+
+
+def k_wins(by_seed: pd.DataFrame) -> pd.Series:
+    """How many seeds chose each k (most often first, smaller k first on a tie); "none" counts the
+    seeds for which no k qualified."""
+    won = by_seed["k"].astype(object).where(by_seed["k"].notna(), "none").value_counts()
+    order = sorted(won.index, key=lambda k: (-won[k], k == "none", k if k != "none" else 0))
+    return won[order].rename("seeds")
+
+
 def agglomerative_labels(X, k: int, max_n: int = 2000, seed: int = 0) -> np.ndarray:
     """Agglomerative clustering (cosine distance, average linkage) of the TF-IDF rows; beyond
     `max_n` rows, of a random sample, with every other row given the cluster of the nearest centre."""
@@ -257,10 +282,13 @@ def describe_clusters(rep: Representation, labels: np.ndarray, n_terms: int = 3,
     return pd.DataFrame(rows)
 
 
-# Hennig (2007, "Cluster-wise assessment of cluster stability"; fpc::clusterboot): mean Jaccard
-# <= 0.5 "dissolved"; 0.6-0.75 "patterns", but which points belong to them is doubtful; >= 0.75
-# valid, stable; >= 0.85 highly stable. He names no band for 0.5-0.6: "weak" is our word.
-HENNIG_BANDS = [(0.5, "dissolved"), (0.6, "weak"), (0.75, "pattern"), (0.85, "stable"), (np.inf, "highly stable")]
+# Hennig (2007, "Cluster-wise assessment of cluster stability"; fpc::clusterboot's documentation):
+# a cluster whose mean Jaccard is below 0.6 should not be trusted; 0.6-0.75 indicates a pattern,
+# but which points belong to it is doubtful; >= 0.75 valid, stable; >= 0.85 highly stable.
+# "Dissolved" is said of one run, not of the mean: the cluster's best match in that run has
+# Jaccard <= 0.5 (DISSOLVED_AT); `stability` counts those runs per cluster.
+HENNIG_BANDS = [(0.6, "not trusted"), (0.75, "pattern"), (0.85, "stable"), (np.inf, "highly stable")]
+DISSOLVED_AT = 0.5
 STABLE_FROM = 0.75
 
 
@@ -285,9 +313,10 @@ def stability(rep: Representation, k: int, reference: np.ndarray, n_seeds: int =
     """How much the k-means solution depends on chance. Two perturbations: other random seeds
     (same data), and bootstrap resamples of the paragraphs (fit on the resample, predict all).
     Returns per run the ARI against `reference`, and per reference cluster the Jaccard overlap
-    with its best-matching cluster in each run (mean, std), its Hennig band and whether it is
-    stable (mean Jaccard >= STABLE_FROM). On more than `max_rows` paragraphs, the runs fit and
-    are compared on a fixed random sample of them (the same k-means variant as the reference)."""
+    with its best-matching cluster in each run (mean, std), its Hennig band, whether it is
+    stable (mean Jaccard >= STABLE_FROM) and in how many of the runs it dissolved (best Jaccard
+    <= DISSOLVED_AT). On more than `max_rows` paragraphs, the runs fit and are compared on a fixed
+    random sample of them (the same k-means variant as the reference)."""
     rng = np.random.default_rng(seed)
     runs, jaccards = [], {c: [] for c in np.unique(reference)}
     n_all, X = rep.X.shape[0], rep.X
@@ -304,7 +333,8 @@ def stability(rep: Representation, k: int, reference: np.ndarray, n_seeds: int =
             ref = reference == c
             best = max((ref & (labels == l)).sum() / (ref | (labels == l)).sum() for l in np.unique(labels))
             jaccards[c].append(best)
-    per_cluster = pd.DataFrame([{"cluster": int(c), "jaccard_mean": np.mean(v), "jaccard_std": np.std(v)}
+    per_cluster = pd.DataFrame([{"cluster": int(c), "jaccard_mean": np.mean(v), "jaccard_std": np.std(v),
+                                 "dissolved_runs": int(np.sum(np.asarray(v) <= DISSOLVED_AT)), "runs": len(v)}
                                 for c, v in jaccards.items()])
     per_cluster["band"] = per_cluster["jaccard_mean"].map(hennig_band)
     per_cluster["stable"] = per_cluster["jaccard_mean"] >= STABLE_FROM
@@ -352,6 +382,12 @@ def map_2d(rep: Representation, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     and the share of the matrix's variance each axis explains (shown on the axes: it is small)."""
     svd = TruncatedSVD(2, random_state=seed)
     return svd.fit_transform(rep.X), svd.explained_variance_ratio_
+
+
+def cosine_to_mean(rep: Representation) -> np.ndarray:
+    """Each paragraph's cosine to the normalised mean TF-IDF row: how much of the corpus's shared
+    vocabulary it uses. The first axis of an uncentred SVD (map_2d) tends to follow it."""
+    return np.asarray(rep.X @ normalize(np.asarray(rep.X.mean(axis=0))).ravel()).ravel()
 
 
 def document_linkage(rep: Representation) -> tuple[np.ndarray, list[str]]:

@@ -167,14 +167,16 @@ def robots_chart(rows: pd.DataFrame, derived: pd.DataFrame | None = None):
         labels += [(_fmt(d.value), (len(part) + i, d.value)) for i, d in enumerate(extra.itertuples())]
         place_labels(ax, labels, _ABOVE)
     axes[0].set_ylabel("robots")
-    fig.suptitle("Industrial robots in Zhejiang as quoted: a stock and yearly additions", fontsize=11)
+    fig.suptitle("Industrial robots as quoted: a stock" + (", the total it is a share of," if len(derived) else "")
+                 + " and yearly additions", fontsize=11)
     fig.legend(handles=status_handles([*rows["status"], *(["derived"] if len(derived) else [])], color),
                loc="upper center", bbox_to_anchor=(0.5, 0.02), ncol=3, fontsize=8)
     fig.tight_layout()
     _footer(fig, sources(rows))
     stock, flow = rows[rows["measures"] == "stock"], rows[rows["measures"] == "flow"]
     caption = (f"Industrial robots as one text quotes them: the stock in use ({', '.join(stock['period_text'].replace('', 'no year'))})"
-               f" and robots added per year ({', '.join(flow['period_text'].replace('', 'no year'))}), drawn apart "
+               + "".join(f", the {d.derived.removeprefix('implied ')} it implies ({d.arithmetic})" for d in derived.itertuples())
+               + f" and robots added per year ({', '.join(flow['period_text'].replace('', 'no year'))}), drawn apart "
                "because a stock and a flow are not one series; solid bars are reported, hatched ones projected, "
                "dashed ones derived by arithmetic. " + sources(rows))
     return fig, rows, caption

@@ -27,6 +27,13 @@ _ECONOMY = re.compile(r"\b(econom\w*|industr\w*|robots?|manufactur\w*|enterprise
 FUTURE_MARKERS = re.compile(r"(?=[aefipstw])\b(will|would|shall|expect(?:s|ed)?|forecasts?|predict(?:s|ed)?|plans?|planned|"
                             r"(?:is|are|was|were) (?:set|due|slated|scheduled|poised|going) to|"
                             r"aims?|targets?|projected|is to be|are to be|to reach)\b", re.IGNORECASE)
+# A text that announces its event as still to come ("The conference will be convened in a few
+# days", "the summit is to be held"): published before the event, so the event's scale it gives
+# in the present tense ("Our guests come from 80 countries") is who was invited or expected, not
+# who came. Such figures are "projected" (see figures_table).
+EVENT_AHEAD = re.compile(r"\b(?:conference|summit|forum|expo|exhibition|event|meeting)\s+"
+                         r"(?:will|(?:is|are) (?:to|set to|due to|scheduled to|slated to|going to))\s+"
+                         r"(?:be\s+)?(?:convened|held|opened|open|kick off|take place|start|begin|launched)\b", re.I)
 # What a conference-scale unit measures, for charts: the first matching pattern names it.
 SCALE_MEASURES = [
     ("attendees", r"\b(guests?|people|participants?|attendees?|delegates?|visitors?)\b"),
@@ -60,7 +67,10 @@ def _segments(text: str, rows: list[dict]) -> list[tuple[int, int]]:
 # first half of", "the end of", "the first three quarters of", "the first ten months of").
 _TIME = re.compile(r"(?=[12beflmnst])\b(?:(?:the )?(?P<part>(?:(?:first|second|third|fourth|last) (?:half|quarter|"
                    r"(?:two|three) quarters|(?:\w+ )?months)|end|beginning|start|middle) of) )?"
-                   r"(?:(?P<year>1[89]\d\d|20\d\d)|(?P<rel>this|next|last) year)\b", re.I)
+                   r"(?:(?P<year>1[89]\d\d|20\d\d)|(?P<rel>this|next|last) year)\b"
+                   # a span ahead: "in the next five years", "over the coming 3 years"
+                   r"|\b(?:the )?(?P<span>next|coming) (?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten) years\b", re.I)
+_SMALL = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 # Where a figure's statement ends and another begins inside one clause: "while", "whereas" or
 # ", but" (they join clauses), or an "and"/"but" that opens a new predicate ("rose 5% and are
 # expected to reach", "and it will"). "giants and experts will grace" is not one: after "and"
@@ -75,7 +85,11 @@ _BASELINE_BEFORE = re.compile(r"\b(?:up|down|rise|rises|rising|rose|risen|increa
 
 
 def _time(m: re.Match, published_year: int) -> tuple[int, str]:
-    """A time expression's year and how to print it ("first half of 2018")."""
+    """A time expression's year and how to print it ("first half of 2018"); for a span ahead ("the
+    next five years"), the year it ends, counted from the publication year, printed as such."""
+    if m.group("span"):
+        n = int(m.group("n")) if m.group("n").isdigit() else _SMALL[m.group("n").lower()]
+        return published_year + n, f"the {m.group('span').lower()} {m.group('n').lower()} years (from {published_year})"
     year = int(m.group("year")) if m.group("year") else \
         published_year + {"this": 0, "next": 1, "last": -1}[m.group("rel").lower()]
     part = (m.group("part") or "").lower()
@@ -148,8 +162,15 @@ def _resolve(doc, rows: list[dict], segments, spans: list[tuple[int, int]]) -> N
                  period_scope=scope)
 
 
+_PARTIES = re.compile(r"(?:sides|parties)", re.I)
+
+
 def _category(unit: str, local: str, sentence: str) -> str:
-    """A rough category from the unit and the words around the figure (checked by a reader)."""
+    """A rough category from the unit and the words around the figure (checked by a reader). The
+    parties to an agreement ("the two sides", "both parties") are counted people, not a measure of
+    industry or of a conference: "other"."""
+    if _PARTIES.fullmatch(unit):
+        return "other"
     if unit in CURRENCIES:
         return "investment"
     if unit in ("percent", "percentage points"):
@@ -192,6 +213,12 @@ def _document_figures(doc: _Doc) -> list[dict]:
                  category=_category(r["unit"], local, r["quote"]),
                  context=" ".join(segment.split()).strip(" ,.;"),
                  phrase=" ".join(local.split()).strip(" ,.;"))
+    # a text published before its event: the event's scale is what was planned, not counted
+    if EVENT_AHEAD.search(text):
+        for r in rows:
+            before_publication = not pd.isna(r["period"]) and r["period"] < doc.published.year
+            if r["category"] == "conference scale" and r["status"] == "stated" and not before_publication:
+                r["status"] = "projected"
     # a duration belongs with the figure it qualifies ("100 billion yuan ... in five years")
     for r in rows:
         if r["category"] == "duration":
@@ -204,7 +231,8 @@ def figures_table(docs: pd.DataFrame) -> pd.DataFrame:
     """One row per figure in the corpus: doc_id, title, source, published (of its document, for
     citing), event, event_year, value, unit, qualifier,
     category (conference scale / industry / investment / growth / duration / other), status
-    (stated / projected) and period (the year it refers to, when the text says; period_text
+    (stated / projected; every conference-scale figure of a text that announces its event as
+    still to come, EVENT_AHEAD, is projected) and period (the year it refers to, when the text says; period_text
     as written, "first half of 2018"; period_scope: figure, statement or paragraph), both decided
     per statement (see _resolve), of_figure (the
     figure a chained one describes: "110 media outlets" of "730 journalists"), phrase (between
@@ -237,22 +265,28 @@ def scale_measure(unit: str) -> str | None:
     return None
 
 
-_SHARE_OF_TOTAL = re.compile(r"\bof (?:the |china's |the country's |the province's )?(?:national |whole )?total\b", re.I)
+_SHARE_OF_TOTAL = re.compile(r"\bof (?:the )?(?P<whose>(?:china's |the country's |the province's )?(?:national |whole )?)total\b", re.I)
+
+
+def _total_name(context: str) -> str:
+    """What the total a share is of is called in the text: "national total", "province's total", "total"."""
+    return f"{_SHARE_OF_TOTAL.search(context)['whose'].replace('the ', '')}total"
 
 
 def derived_figures(table: pd.DataFrame) -> pd.DataFrame:
     """Numbers the texts imply but do not state, each with its arithmetic and sources:
     - a count stated with its share of a total ("24,000 robots, 15 percent of the national total")
-      implies the total: count / share;
+      implies the total: count / share, named as the text names it ("implied national total of
+      industrial robots": the count is a part of it, not the same thing);
     - an amount stated over a duration ("100 billion yuan ... in the next five years") implies an
       amount per year: amount / years."""
     rows = []
     for quote, part in table.groupby("quote", sort=False):
         counts = part[~part["unit"].isin(CURRENCIES | {"percent", "percentage points"} | TIME_UNITS)]
-        shares = part[(part["unit"] == "percent") & part["context"].str.contains(_SHARE_OF_TOTAL)]
+        shares = part[(part["unit"] == "percent") & part["context"].map(lambda c: bool(_SHARE_OF_TOTAL.search(c)))]
         for c in counts.itertuples():
             for s in shares[shares["start"] > c.end].head(1).itertuples():
-                rows.append({"doc_id": c.doc_id, "event_year": c.event_year, "derived": f"implied total of {c.unit}",
+                rows.append({"doc_id": c.doc_id, "event_year": c.event_year, "derived": f"implied {_total_name(s.context)} of {c.unit}",
                              "value": c.value / (s.value / 100), "unit": c.unit,
                              "arithmetic": f"{c.value:,.0f} / {s.value:g}% = {c.value / (s.value / 100):,.0f}",
                              "from": f"{c.mention} | {s.mention}", "quote": quote})
@@ -265,3 +299,13 @@ def derived_figures(table: pd.DataFrame) -> pd.DataFrame:
                              "arithmetic": f"{m.value:,.0f} / {y.value:g} years = {m.value / y.value:,.0f}",
                              "from": f"{m.mention} | {y.mention}", "quote": quote})
     return pd.DataFrame(rows, columns=["doc_id", "event_year", "derived", "value", "unit", "arithmetic", "from", "quote"])
+
+
+def gold_documents(docs: pd.DataFrame, gold_metadata) -> pd.DataFrame:
+    """The documents of `docs` that a gold file was written for: those whose id and sha256 match a
+    row of the metadata.csv (`gold_metadata`, a path) of the corpus the gold was labelled on. On
+    another corpus only these can be scored: any other document's figures would all count as
+    false positives, and a document edited since would be scored against the wrong text."""
+    meta = pd.read_csv(gold_metadata, dtype=str, keep_default_na=False)
+    known = set(zip(meta["id"], meta["sha256"]))
+    return docs[[(i, h) in known for i, h in zip(docs["id"], docs["sha256"])]]

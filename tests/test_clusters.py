@@ -70,6 +70,26 @@ def test_stability_high_on_clear_groups(rep):
     runs, per_cluster = clusters.stability(rep, 3, reference, n_seeds=5, n_boot=5)
     assert runs["ari"].mean() >= 0.9 and per_cluster["stable"].all()
     assert set(runs["perturbation"]) == {"seed", "bootstrap"} and len(runs) == 10
+    assert (per_cluster["dissolved_runs"] == 0).all() and (per_cluster["runs"] == 10).all()
+
+
+def test_dissolved_runs_count_runs_with_jaccard_at_most_half():
+    paras = pd.DataFrame({"doc_id": "d", "event_year": 2015, "para": range(8), "speaker": "",
+                          "text": ["alpha beta", "beta gamma", "gamma delta", "delta alpha"] * 2})
+    rep = clusters.Representation(paras, clusters.TextPolicy(ngram_range=(1, 1), min_df=1))
+    reference = np.array([0, 1, 0, 1, 0, 1, 0, 1])  # no relation to the words: it dissolves often
+    runs, per_cluster = clusters.stability(rep, 2, reference, n_seeds=6, n_boot=6)
+    assert (per_cluster["runs"] == 12).all()
+    assert (per_cluster["dissolved_runs"] > 0).any() and (per_cluster["dissolved_runs"] <= 12).all()
+
+
+def test_k_by_seed_reuses_known_scores_and_counts_wins(rep):
+    known = {0: clusters.choose_k(rep, range(2, 6), seed=0)}
+    by_seed = clusters.k_by_seed(rep, range(2, 6), seeds=[0, 1], known=known)
+    assert by_seed["k"].tolist() == [3, 3]  # the planted k whatever the seed
+    assert clusters.k_wins(by_seed).to_dict() == {3: 2}
+    mixed = pd.DataFrame({"seed": range(5), "k": pd.array([5, 8, None, 8, 3], dtype="Int64"), "excess": 0.0})
+    assert clusters.k_wins(mixed).to_dict() == {8: 2, 3: 1, 5: 1, "none": 1}
 
 
 def test_describe_clusters_labels_and_central_paragraph(rep):
@@ -152,8 +172,9 @@ def test_label_terms_cover_half_the_cluster():
     assert described.iloc[1]["coverage"].startswith("robot 3/3")
 
 
-@pytest.mark.parametrize("jaccard, band", [(0.3, "dissolved"), (0.55, "weak"), (0.7, "pattern"), (0.8, "stable"),
-                                           (0.9, "highly stable")])
+@pytest.mark.parametrize("jaccard, band", [(0.3, "not trusted"), (0.55, "not trusted"), (0.5999, "not trusted"),
+                                           (0.6, "pattern"), (0.7, "pattern"), (0.75, "stable"), (0.8, "stable"),
+                                           (0.85, "highly stable"), (0.9, "highly stable")])
 def test_hennig_bands(jaccard, band):
     assert clusters.hennig_band(jaccard) == band
 
@@ -206,3 +227,21 @@ def test_labels_in_the_committed_clusters_table_cover_half_their_paragraphs():
         texts = [set(analyze(paras.loc[(d, p), "text"])) for d, p in zip(part["doc_id"], part["para"])]
         for term in terms:
             assert sum(term in t for t in texts) >= len(texts) / 2, (cluster, term)
+
+
+def test_share_title_says_when_no_cluster_is_stable():
+    from helpers.cluster_charts import share_title
+
+    none = clusters.shares(["2015", "2016"], np.array([0, 1]), {0: "0: a", 1: "1: b"}, stable=set())
+    assert share_title(none, 4) == "No stable cluster at k = 4: every paragraph is in the unstable / mixed band"
+    some = clusters.shares(["2015", "2016"], np.array([0, 1]), {0: "0: a", 1: "1: b"}, stable={0})
+    assert not share_title(some, 4).startswith("No stable")
+
+
+def test_cosine_to_mean_is_highest_for_the_most_typical_paragraph():
+    paras = pd.DataFrame({"doc_id": "d", "event_year": 2015, "para": range(4), "speaker": "",
+                          "text": ["alpha beta", "alpha beta", "alpha gamma", "delta epsilon"]})
+    rep = clusters.Representation(paras, clusters.TextPolicy(ngram_range=(1, 1), min_df=1))
+    cos = clusters.cosine_to_mean(rep)
+    assert cos.shape == (4,) and np.all((cos >= 0) & (cos <= 1 + 1e-12))
+    assert cos[0] == pytest.approx(cos[1]) and cos[0] > cos[2] > cos[3]

@@ -155,8 +155,8 @@ def test_figures_table_status_period_category(table):
 
 def test_derived_figures_show_their_arithmetic(table):
     derived = derived_figures(table).set_index("derived")
-    assert derived.loc["implied total of industrial robots", "value"] == pytest.approx(160000)
-    assert derived.loc["implied total of industrial robots", "arithmetic"] == "24,000 / 15% = 160,000"
+    assert derived.loc["implied national total of industrial robots", "value"] == pytest.approx(160000)
+    assert derived.loc["implied national total of industrial robots", "arithmetic"] == "24,000 / 15% = 160,000"
     assert derived.loc["yuan per year", "value"] == pytest.approx(2e10)
 
 
@@ -180,3 +180,57 @@ def test_quantulum_comparison_runs_offline():
     rows = quantulum_figures("More than 2,000 guests and 100 billion yuan.")
     assert rows["value"].tolist() == [2000, 1e11]
     assert rows["unit"].tolist() == ["", "yuan"]
+
+
+def _one_doc(text, published="2021-09-16"):
+    return pd.DataFrame([{"id": "d", "title": "t", "source": "s", "published": pd.Timestamp(published),
+                          "event": "e", "event_year": 2021, "text": text}])
+
+
+def test_scale_in_a_text_published_before_its_event_is_projected():
+    ahead = figures_table(_one_doc("The conference will be convened in a few days. "
+                                   "Our guests come from more than 80 countries and regions."))
+    assert ahead.set_index("value").loc[80, ["category", "status"]].tolist() == ["conference scale", "projected"]
+    after = figures_table(_one_doc("The conference was convened on Monday. "
+                                   "Our guests came from more than 80 countries and regions."))
+    assert after.set_index("value").loc[80, "status"] == "stated"
+    # a past edition's count in a text announcing the next one stays reported
+    past = figures_table(_one_doc("The summit will be held next week. In 2019, 1,500 guests attended the summit."))
+    assert past.set_index("value").loc[1500, "status"] == "stated"
+
+
+def test_an_implied_total_is_named_as_the_text_names_it():
+    t = figures_table(_one_doc("The city had 2,000 robots, 10 percent of the total."))
+    assert derived_figures(t)["derived"].tolist() == ["implied total of robots"]
+    t = figures_table(_one_doc("The city had 2,000 robots, 10 percent of the province's total."))
+    assert derived_figures(t)["derived"].tolist() == ["implied province's total of robots"]
+
+
+def test_only_the_documents_the_gold_was_written_for_are_scored(docs, tmp_path):
+    from helpers.figure_table import gold_documents
+
+    meta = PROJECT_ROOT / "corpus" / "metadata.csv"
+    assert gold_documents(docs, meta)["id"].tolist() == docs["id"].tolist()
+    edited = docs.assign(sha256=["0" * 64] + docs["sha256"].tolist()[1:])  # the first text changed since
+    assert gold_documents(edited, meta)["id"].tolist() == docs["id"].tolist()[1:]
+    other = docs.assign(id=[f"new-{i}" for i in docs["id"]])
+    assert gold_documents(other, meta).empty
+
+
+def test_every_held_out_set_has_its_blind_scores_recorded():
+    record = json.loads((GOLD / "figures_blind_scores.json").read_text(encoding="utf-8"))
+    assert sorted(s["set"] for s in record["sets"]) == sorted(p.name for p in GOLD.glob("heldout_sentences*.jsonl"))
+    assert all(0 <= s[m] <= 1 for s in record["sets"] for m in ("precision", "recall"))
+
+
+def test_a_span_ahead_is_the_period_of_its_statement():
+    t = figures_table(_one_doc("The fund will invest 3 billion yuan over the coming 4 years.", published="2020-01-01"))
+    row = t.set_index("unit").loc["yuan"]
+    assert (row["period"], row["period_text"]) == (2024, "the coming 4 years (from 2020)")
+    t = figures_table(_one_doc("100 billion yuan is to be invested in the next five years.", published="2018-09-20"))
+    assert t.set_index("unit").loc["yuan", "period_text"] == "the next five years (from 2018)"
+
+
+def test_the_parties_to_an_agreement_are_not_an_industry_figure():
+    t = figures_table(_one_doc("And the two sides will promote the development of the digital economy."))
+    assert t.set_index("unit").loc["sides", "category"] == "other"
