@@ -278,8 +278,8 @@ def scale_chart(rows: pd.DataFrame):
     counts = rows["status"].value_counts()
     n_docs = rows["doc_id"].nunique()
     caption = (f"{len(rows)} counts of conference scale in {n_docs} text{'s' if n_docs != 1 else ''}, one column per measure "
-               f"(log scale): {counts.get('stated', 0)} reported, {counts.get('projected', 0)} projected before the "
-               "event (hatched). Triangles with arrows are lower bounds ('more than'), diamonds estimates ('about'); "
+               f"(log scale): {counts.get('stated', 0)} reported, {counts.get('projected', 0)} projected (said "
+               "in the future tense, or in a text published before the event; hatched). Triangles with arrows are lower bounds ('more than'), diamonds estimates ('about'); "
                "a point counts several reports only when they agree in value, qualifier and status. " + sources(rows))
     return fig, rows, caption
 

@@ -50,7 +50,9 @@ def voice_share_chart(shares: pd.DataFrame, by: str = "event_year"):
                "quotation marks), reported speech (content introduced by a reporting verb or 'according to') and "
                "transcript turns (a transcript speaker's own words, a genre rather than a choice of quoting), from "
                "the rule-based attribution of helpers.voices; words are whitespace-separated tokens of the cleaned "
-               "text. With one or two documents a year, a bar describes those documents, not a trend.")
+               "text. " + (f"With {int(table['documents'].max())} document(s) or fewer a year, a bar describes those "
+                           "documents, not a trend." if table["documents"].max() < 3 else
+                           "Each bar pools its year's documents; their number is in its label."))
     return fig, table, caption
 
 
