@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import dendrogram
 
-from .clusters import UNSTABLE
+from .clusters import BEATS_SD, UNSTABLE
 from .plotting import year_colors
 
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p"]
@@ -23,16 +23,25 @@ def cluster_colors(n: int) -> list[str]:
     return [CLUSTER_COLORS[i % len(CLUSTER_COLORS)] for i in range(n)]
 
 
-def choose_k_chart(scores: pd.DataFrame, chosen: int | None):
-    """Left: the silhouette of each k against the same clustering of copies with the terms shuffled between paragraphs (mean,
-    band of +-1 sd, and the largest); right: agreement of each k's solution across seeds."""
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.4), gridspec_kw={"width_ratios": [3, 2]})
+def choose_k_chart(scores: pd.DataFrame, chosen: int | None, min_size: int = 1):
+    """Left: the silhouette of each k against the same clustering of copies with the terms shuffled
+    between paragraphs (mean, band of +-1 sd, the largest, and the rule's threshold, mean + BEATS_SD
+    sd); a k that fails the rule (below the threshold, or a cluster smaller than `min_size`) is drawn
+    hollow, so no k looks as if it qualified when it did not. Right: agreement of each k's solution
+    across seeds."""
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 4.3), gridspec_kw={"width_ratios": [3, 2]})
     ax.fill_between(scores["k"], scores["null_mean"] - scores["null_sd"], scores["null_mean"] + scores["null_sd"],
                     color="0.85", label="shuffled copies: mean ± sd")
     ax.plot(scores["k"], scores["null_mean"], color="0.55", linestyle="--")
+    ax.plot(scores["k"], scores["null_mean"] + BEATS_SD * scores["null_sd"], color="0.35", linestyle=":",
+            label=f"threshold: mean + {BEATS_SD} sd")
     ax.plot(scores["k"], scores["null_max"], color="0.55", linestyle="none", marker="_", markersize=10,
             label="shuffled copies: largest")
-    ax.plot(scores["k"], scores["silhouette"], marker="o", color="0.15", label="the paragraphs")
+    ok = (scores["beats_null"] & (scores["smallest_cluster"] >= min_size)).to_numpy()
+    ax.plot(scores["k"], scores["silhouette"], color="0.15")
+    ax.plot(scores["k"][ok], scores["silhouette"][ok], marker="o", color="0.15", linestyle="none", label="the paragraphs: k qualifies")
+    ax.plot(scores["k"][~ok], scores["silhouette"][~ok], marker="o", color="0.15", markerfacecolor="white", linestyle="none",
+            label=f"k fails (threshold, or a cluster under {min_size} paragraphs)")
     if chosen is not None:
         best = scores[scores["k"] == chosen]
         ax.plot(best["k"], best["silhouette"], marker="o", markersize=12, markerfacecolor="none",
@@ -41,7 +50,7 @@ def choose_k_chart(scores: pd.DataFrame, chosen: int | None):
     ax.set_ylabel("mean silhouette (cosine)")
     ax.set_ylim(0, max(0.1, float(scores[["silhouette", "null_max"]].max().max()) * 1.15))
     ax.set_title("Silhouette against a no-structure baseline", fontsize=10)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)  # below: clear of every point
     ax2.bar(scores["k"], scores["seed_ari"], color="0.55")
     ax2.set_ylim(0, 1)
     ax2.set_xlabel("number of clusters k")
