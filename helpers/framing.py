@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .sentences import sentence_spans
-from .text import DEFAULT_POLICY, TextPolicy, display_label, surface_summary, token_spans, tokenize
+from .text import DEFAULT_POLICY, TextPolicy, display_label, phrase_starts, surface_summary, token_spans, tokenize
 
 LINE_COLUMNS = ["group", "collocate", "doc_id", "para", "speaker", "left", "match", "right", "collocate_text", "sentence"]
 TABLE_COLUMNS = ["group", "rank", "collocate", "forms", "cooccurrences", "node_freq", "collocate_freq", "log_dice",
@@ -66,9 +66,7 @@ def cooccurrences(paras: pd.DataFrame, term: str, by: str = "event_year", window
         quote_of = _quote_segments(p.text, starts)
         n = len(want)
         used: set[int] = set()  # a collocate token pairs with one node occurrence only (the first)
-        for i in range(len(spans) - n + 1):
-            if [t for t, *_ in spans[i:i + n]] != want or spans[i][3] != spans[i + n - 1][3]:
-                continue
+        for i in phrase_starts(spans, want):
             node_freq[g] += 1
             s, e = spans[i][1], spans[i + n - 1][2]
             k = sent_of[i]
@@ -106,7 +104,7 @@ def collocates(paras: pd.DataFrame, term: str, by: str = "event_year", window: i
     stats = (lines.groupby(["group", "collocate"], sort=True)
              .agg(cooccurrences=("doc_id", "size"), documents=("doc_id", "nunique"),
                   paragraphs=("para", lambda s: lines.loc[s.index, ["doc_id", "para"]].drop_duplicates().shape[0]),
-                  forms=("collocate_text", lambda s: surface_summary(s)))
+                  forms=("collocate_text", surface_summary))
              .reset_index())
     everywhere = {c: part for c, part in stats.groupby("collocate")[["group", "cooccurrences"]]}
     stats = stats[stats["cooccurrences"] >= min_count].copy()

@@ -18,6 +18,7 @@
 """
 from __future__ import annotations
 
+import collections
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache, partial
@@ -197,6 +198,15 @@ class TermMatrix:
         return TfidfTransformer().fit_transform(self.counts).tocsr()
 
 
+def phrase_starts(spans, words: list[str]):
+    """Indexes into `spans` (token_spans) where the kept words `words` stand next to each other
+    within one run: where the phrase occurs as the n-gram counts count it."""
+    n = len(words)
+    for i in range(len(spans) - n + 1):
+        if spans[i][3] == spans[i + n - 1][3] and [t for t, *_ in spans[i:i + n]] == words:
+            yield i
+
+
 def kwic(paras, term: str, width: int = 45, policy: TextPolicy = DEFAULT_POLICY):
     """Keyword in context: each occurrence of `term` (a word or phrase, matched on the policy's
     tokens, so "country" finds "countries" and "cyber sovereignty" finds "cyber sovereignty") with
@@ -211,13 +221,12 @@ def kwic(paras, term: str, width: int = 45, policy: TextPolicy = DEFAULT_POLICY)
         n = len(want)
         for p in paras.itertuples(index=False):
             spans = token_spans(p.text, policy.lemmatize)
-            for i in range(len(spans) - n + 1):
-                if [t for t, *_ in spans[i:i + n]] == want and spans[i][3] == spans[i + n - 1][3]:
-                    s, e = spans[i][1], spans[i + n - 1][2]
-                    rows.append({"doc_id": p.doc_id, "event_year": p.event_year, "para": p.para,
-                                 "speaker": p.speaker,
-                                 "left": p.text[max(0, s - width):s].rjust(width),
-                                 "match": p.text[s:e], "right": p.text[e:e + width].ljust(width)})
+            for i in phrase_starts(spans, want):
+                s, e = spans[i][1], spans[i + n - 1][2]
+                rows.append({"doc_id": p.doc_id, "event_year": p.event_year, "para": p.para,
+                             "speaker": p.speaker,
+                             "left": p.text[max(0, s - width):s].rjust(width),
+                             "match": p.text[s:e], "right": p.text[e:e + width].ljust(width)})
     return pd.DataFrame(rows, columns=["doc_id", "event_year", "para", "speaker", "left", "match", "right"])
 
 
@@ -225,8 +234,6 @@ def kwic(paras, term: str, width: int = 45, policy: TextPolicy = DEFAULT_POLICY)
 
 def surface_summary(forms) -> str:
     """Verbatim forms (case folded) with their counts, most frequent first: "technologies (2), technology (1)"."""
-    import collections
-
     counts = collections.Counter(f.lower() for f in forms)
     return ", ".join(f"{f} ({k})" for f, k in sorted(counts.items(), key=lambda x: (-x[1], x[0])))
 
