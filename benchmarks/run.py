@@ -232,6 +232,13 @@ def print_tables(size_rows, nb_rows, dask_rows=()) -> None:
                      f"{r['total_s']:.2f}", f"{r['peak_MB']:.0f}", f"{r['floor_s']:.3f}", f"{r['ratio']:.1f}",
                      f"{r['MB/s']:.2f}"]
             print("| " + " | ".join(cells) + " |")
+        # each stage in units of the floor: which stages alone exceed the 3x target for the whole
+        print("\n### Each stage as a multiple of the floor (median stage time / median floor time)\n")
+        print("| size | " + " | ".join(STAGES) + " | total |")
+        print("|" + "---|" * (len(STAGES) + 2))
+        for r in size_rows:
+            print(f"| {r['size']} | " + " | ".join(f"{r[s][0] / r['floor_s']:.1f}" for s in STAGES)
+                  + f" | {r['total_s'] / r['floor_s']:.1f} |")
         by = {r["size"]: r for r in size_rows}
         if "1000x" in by and "10000x" in by:
             print(f"\n10000x / 1000x total time: {by['10000x']['total_s'] / by['1000x']['total_s']:.1f} (target <= 12)")

@@ -27,12 +27,19 @@ _CHAR_MAP.update({ord(c): "" for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"})
 _CHAR_MAP.update({ord(c): "'" for c in "\u2018\u2019\u201a\u201b\u2032"})
 _CHAR_MAP.update({ord(c): '"' for c in "\u201c\u201d\u201e\u201f\u2033"})
 _SPACES = re.compile(r" {2,}")
+# the same mapping as a regex: str.translate looks every character up in the dict (a second per
+# 5,000 documents), a regex scan only stops at the few characters to map
+_MAPPED = re.compile("[" + re.escape("".join(map(chr, _CHAR_MAP))) + "]")
+
+
+def _mapped(m: re.Match) -> str:
+    return _CHAR_MAP[ord(m.group())]
 
 
 def normalize_text(text: str) -> str:
     """NFC, one kind of line ending, plain spaces and quotes, no doubled or trailing spaces."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_CHAR_MAP)
+    text = _MAPPED.sub(_mapped, text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 

@@ -12,7 +12,9 @@ at most `max_n` paragraphs and assigns the rest to the nearest cluster centre.
 """
 from __future__ import annotations
 
-from functools import partial
+import collections
+import hashlib
+from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
@@ -25,7 +27,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.metrics.pairwise import cosine_distances
 from sklearn.preprocessing import normalize
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .parallel import map_ordered
 from .text import DEFAULT_POLICY, TermMatrix, TextPolicy
@@ -85,19 +87,49 @@ def _as_sparse(X):
     return sparse.csr_matrix(X) if not sparse.issparse(X) else X.tocsr()
 
 
+@lru_cache(maxsize=1)
+def _threadpools() -> ThreadpoolController:
+    # found once: threadpool_limits() re-reads the process's loaded libraries on every call, which
+    # cost 5 ms a fit (a quarter of choose_k's time on a notebook's paragraphs)
+    return ThreadpoolController()
+
+
 def _fit_predict(model, X, fit_rows=None):
     """Fit `model` on X (or on X[fit_rows]) and label every row of X, BLAS-free and on one thread."""
     X = _as_sparse(X)
-    with threadpool_limits(limits=1):
+    with _threadpools().limit(limits=1):
         if fit_rows is None:
             return model.fit_predict(X)
         return model.fit(X[fit_rows]).predict(X)
 
 
+# kmeans_labels is a function of (X, k, seed) alone, so its results are kept for matrices of up to
+# MEMO_ROWS rows: k_by_seed's choose_k runs fit the same (k, seed) on the same paragraphs several
+# times (seed s is one run's own fit and the agreement partner of the runs before it).
+MEMO_ROWS, MEMO_SIZE = 20_000, 256
+_MEMO: collections.OrderedDict = collections.OrderedDict()
+
+
+def _fingerprint(X) -> bytes:
+    X = _as_sparse(X)
+    h = hashlib.blake2b(digest_size=16)
+    for part in (np.asarray(X.shape), X.indptr, X.indices, X.data):
+        h.update(np.ascontiguousarray(part).tobytes())
+    return h.digest()
+
+
 def kmeans_labels(X, k: int, seed: int = 0) -> np.ndarray:
     """k-means on L2-normalised rows (so Euclidean k-means ranks like cosine): 10 restarts, or
     mini-batch k-means with 3 restarts above MINIBATCH_ABOVE rows. Identical on every CPU."""
-    return _fit_predict(_kmeans(k, seed, X.shape[0]), X)
+    if X.shape[0] > MEMO_ROWS:
+        return _fit_predict(_kmeans(k, seed, X.shape[0]), X)
+    key = (_fingerprint(X), k, seed)
+    if key not in _MEMO:
+        _MEMO[key] = _fit_predict(_kmeans(k, seed, X.shape[0]), X)
+        if len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    _MEMO.move_to_end(key)
+    return _MEMO[key].copy()
 
 
 def shuffled_counts(counts, seed: int) -> sparse.csr_matrix:

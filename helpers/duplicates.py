@@ -7,7 +7,6 @@ Paragraphs: `flag_duplicates` marks exact and near copies (a repeated caption, s
 from __future__ import annotations
 
 import re
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -34,9 +33,28 @@ def duplicate_documents(raw_texts: list[str]) -> list[tuple[int, int]]:
 
 # --- paragraphs ------------------------------------------------------------------------------
 
-def _shingles(key: str, n: int) -> list[str]:
-    words = key.split()
-    return [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+def _shingle_matrix(keys: list[str], n: int, exclude: np.ndarray):
+    """Binary paragraphs x word n-grams (CSR, columns numbered by first occurrence), the rows of
+    `exclude` left empty. Each distinct n-gram is its own column (no hashing, so no two n-grams
+    share one), numbered with vectorised factorising instead of a Python string per n-gram."""
+    from scipy import sparse
+
+    words = [k.split() for k in keys]
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    codes = pd.factorize(pd.Series([w for ws in words for w in ws], dtype=object))[0].astype(np.int64)
+    # an n-gram starts at every word with n - 1 words after it in its own paragraph
+    offset = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    within = np.arange(len(codes)) - offset
+    row = np.repeat(np.arange(len(keys)), lengths)
+    starts = np.flatnonzero((within <= np.repeat(lengths, lengths) - n) & ~exclude[row])
+    gram = codes[starts]
+    for step in range(1, n):  # (code so far, next word) pairs renumbered, so values stay small
+        gram = pd.factorize(gram * (codes.max() + 1) + codes[starts + step])[0].astype(np.int64)
+    S = sparse.csr_matrix((np.ones(len(starts)), (row[starts], gram)),
+                          shape=(len(keys), int(gram.max()) + 1 if len(gram) else 0))
+    S.sum_duplicates()
+    S.data[:] = 1.0  # binary: an n-gram twice in a paragraph counts once
+    return S
 
 
 def flag_duplicates(paras: pd.DataFrame, threshold: float = 0.8, n: int = 3,
@@ -51,10 +69,9 @@ def flag_duplicates(paras: pd.DataFrame, threshold: float = 0.8, n: int = 3,
     phrase does not suggest copying), and of those only the `max_candidates` sharing the most;
     so the cost grows with the number of paragraphs, not with its square.
     """
-    # imported here: scikit-learn and scipy take over a second to import, which every run of the
-    # command line (through content_key) would otherwise pay
+    # imported here: scipy takes a while to import, which every run of the command line
+    # (through content_key) would otherwise pay
     from scipy import sparse
-    from sklearn.feature_extraction.text import HashingVectorizer
 
     out = paras.copy()
     keys = [" ".join(re.findall(r"\w+", t.casefold())) for t in out["text"]]
@@ -66,13 +83,7 @@ def flag_duplicates(paras: pd.DataFrame, threshold: float = 0.8, n: int = 3,
             dup[i], dup_of[i] = "exact", names[first[key]]
         else:
             first[key] = i
-    S = HashingVectorizer(analyzer=partial(_shingles, n=n), n_features=2**24, alternate_sign=False,
-                          norm=None, binary=True).transform(keys).tocsr()
-    S.data *= np.repeat(np.array([0 if d else 1 for d in dup], dtype=S.data.dtype), np.diff(S.indptr))
-    S.eliminate_zeros()  # exact copies take no part
-    # renumber the hashed n-grams 0..m-1, so that arrays grow with the n-grams present, not 2**24
-    used, S.indices = np.unique(S.indices, return_inverse=True)
-    S = sparse.csr_matrix((S.data, S.indices.astype(np.int64), S.indptr), shape=(S.shape[0], len(used)))
+    S = _shingle_matrix(keys, n, exclude=np.array([bool(d) for d in dup]))  # exact copies take no part
     size = np.diff(S.indptr)
     df = np.bincount(S.indices, minlength=S.shape[1])
     rare = S[:, np.flatnonzero((df >= 2) & (df <= max_posting))]

@@ -442,7 +442,16 @@ def distinctive_terms(paras: pd.DataFrame, policy: TextPolicy = DEFAULT_POLICY, 
 
 def _with_forms(table: pd.DataFrame, data: KeynessData) -> pd.DataFrame:
     """Add `forms`: the verbatim forms behind each (lemmatised) term in the compared paragraphs."""
-    forms = surface_forms(data.paras["text"], sorted(set(table["term"])), data.matrix.policy.lemmatize)
+    terms = sorted(set(table["term"]))
+    texts = data.paras["text"]
+    column = {t: i for i, t in enumerate(data.terms)}
+    if all(t in column for t in terms):
+        # only the paragraphs that count one of the terms can hold a form of it (the matrix counts
+        # n-grams exactly as surface_forms matches them): the same forms, without re-reading the
+        # whole corpus token by token (the step took 16 s of a 19 s keyness stage at 1,000x)
+        rows = np.unique(data.X[:, [column[t] for t in terms]].nonzero()[0])
+        texts = texts.iloc[rows]
+    forms = surface_forms(texts, terms, data.matrix.policy.lemmatize)
     return table.assign(forms=table["term"].map(forms))
 
 

@@ -191,3 +191,35 @@ def test_lookaheads_change_no_match(corpora, name):
         assert new.pattern != old.pattern
         for t in texts:
             assert [(m.span(), m.groups()) for m in new.finditer(t)] == [(m.span(), m.groups()) for m in old.finditer(t)]
+
+
+@pytest.mark.parametrize("name", ["real", "10x"])
+def test_keyness_forms_read_from_counting_paragraphs_only(corpora, name):
+    # _with_forms reads only the paragraphs whose counts hold one of the terms: the same forms as
+    # reading every paragraph
+    from helpers import themes
+    from helpers.text import surface_forms
+    paras = split_paragraphs(corpora[name])
+    data = themes.KeynessData(paras)
+    table = pd.DataFrame({"term": list(data.terms[::7])})
+    whole = surface_forms(paras["text"], sorted(set(table["term"])))
+    assert themes._with_forms(table, data)["forms"].tolist() == table["term"].map(whole).tolist()
+    assert (table["term"].map(whole) != "").all()
+
+
+@pytest.mark.parametrize("name", ["real", "10x"])
+def test_shingle_matrix_counts_shared_ngrams_exactly(corpora, name):
+    # the vectorised n-gram matrix against sets of n-gram strings: each row's size, and the
+    # n-grams each pair of paragraphs shares
+    from helpers.duplicates import _shingle_matrix
+    keys = [" ".join(re.findall(r"\w+", t.casefold())) for t in split_paragraphs(corpora[name])["text"]][:300]
+    keys += ["one two", "", "a a a a a"]  # shorter than n, empty, one n-gram repeated
+    exclude = np.zeros(len(keys), bool)
+    exclude[3] = True
+    S = _shingle_matrix(keys, 3, exclude)
+    grams = [set() if exclude[i] else {tuple(k.split()[j:j + 3]) for j in range(len(k.split()) - 2)}
+             for i, k in enumerate(keys)]
+    assert np.diff(S.indptr).tolist() == [len(g) for g in grams]
+    shared = (S @ S.T).toarray()
+    expected = np.array([[len(a & b) for b in grams] for a in grams])
+    assert (shared == expected).all()
