@@ -80,18 +80,51 @@ def code_version() -> dict[str, str]:
     return {"package": PACKAGE, "version": version, "helpers_sha256": digest.hexdigest()}
 
 
+def _tight_bbox(fig):
+    """The figure's tight bounding box with savefig's padding, measured once for both formats.
+    savefig(bbox_inches="tight") measures it with a layout pass of its own for each file, and the
+    inline backend draws twice more to show the figure: six passes over every text for a figure
+    saved and shown, three this way (the measure, the PNG, the SVG). The layout is final once
+    measured, so the figure's layout engine is switched off: it would otherwise re-measure."""
+    fig.draw_without_rendering()
+    bbox = fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
+    fig.set_layout_engine("none")
+    return bbox
+
+
+def _show_saved(fig, png: Path) -> None:
+    """In a notebook, show the PNG just written (the reader sees the saved file itself) at the
+    size the inline backend would, and close the figure so that it is not drawn again."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    if get_ipython() is None or not hasattr(get_ipython(), "kernel"):
+        return
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    data = png.read_bytes()
+    width = int.from_bytes(data[16:20], "big")  # the PNG header's IHDR width, in pixels
+    display(Image(data=data, format="png", width=round(width * mpl.rcParams["figure.dpi"] / mpl.rcParams["savefig.dpi"])))
+    plt.close(fig)
+
+
 def save_figure(fig, name: str, *, corpus_sha256: str, params: dict | None = None,
                 table: pd.DataFrame | None = None, caption: str = "") -> None:
     """Write figures/NAME.png, NAME.svg, NAME.json (and NAME.csv when `table` is given).
 
-    The files are byte-identical from run to run: no timestamps or software strings in the image
+    In a notebook the saved PNG is shown in place of the inline backend's rendering. The files
+    are byte-identical from run to run: no timestamps or software strings in the image
     metadata, a fixed SVG hash salt, and JSON written with sorted keys. The JSON records what made
     the figure: the caption, the parameters, the corpus's combined sha256 and package versions.
     """
     out = figures_dir()
+    bbox = _tight_bbox(fig)
     with mpl.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
-        fig.savefig(out / f"{name}.png", metadata={"Software": None}, bbox_inches="tight")
-        fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+        fig.savefig(out / f"{name}.png", metadata={"Software": None}, bbox_inches=bbox)
+        fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
+    _show_saved(fig, out / f"{name}.png")
     files = [f"{name}.png", f"{name}.svg"]
     if table is not None:
         save_table(table, name)
