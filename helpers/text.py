@@ -126,6 +126,34 @@ def runs(text: str, lemmatize: bool = True) -> list[list[str]]:
     return out
 
 
+# _PIECES with the spaces between words as a group of their own, to give each run as written
+_PIECES_AND_SPACES = re.compile(r"(" + _TOKEN.pattern + r")|([^\S\n]+)|\n|[^\w\s]+|[\d_]+", re.UNICODE)
+
+
+def _runs_as_written(text: str, lemmatize: bool = True) -> list[tuple[list[str], list[str], list[str]]]:
+    """runs(), each run as (terms, the words as written, the spaces after each word): a phrase's
+    form is its words with the spaces between them, read in one regex pass without offsets."""
+    cache = _TERMS[lemmatize]
+    out: list[tuple[list[str], list[str], list[str]]] = []
+    current = None
+    for raw, space in _PIECES_AND_SPACES.findall(text):
+        if space:  # spaces keep a run going
+            if current is not None:
+                current[2][-1] = space
+            continue
+        term = (cache[raw] if raw in cache else _term(raw, lemmatize)) if raw else ""
+        if term:
+            if current is None:
+                current = ([], [], [])
+                out.append(current)
+            current[0].append(term)
+            current[1].append(raw)
+            current[2].append("")
+        else:
+            current = None
+    return out
+
+
 def tokenize(text: str, lemmatize: bool = True) -> list[str]:
     """The kept tokens of `text` (see token_spans)."""
     cache = _TERMS[lemmatize]
@@ -233,8 +261,11 @@ def kwic(paras, term: str, width: int = 45, policy: TextPolicy = DEFAULT_POLICY)
 # --- the forms behind a term: terms are lemmas, a reader searches the text for words -----------
 
 def surface_summary(forms) -> str:
-    """Verbatim forms (case folded) with their counts, most frequent first: "technologies (2), technology (1)"."""
-    counts = collections.Counter(f.lower() for f in forms)
+    """Verbatim forms (case folded) with their counts, most frequent first: "technologies (2), technology (1)".
+    `forms` is a list of forms or a mapping of forms to counts."""
+    counts = collections.Counter()
+    for f, k in (forms.items() if isinstance(forms, dict) else ((f, 1) for f in forms)):
+        counts[f.lower()] += k
     return ", ".join(f"{f} ({k})" for f, k in sorted(counts.items(), key=lambda x: (-x[1], x[0])))
 
 
@@ -244,17 +275,25 @@ def surface_forms(texts, terms, lemmatize: bool = True) -> dict[str, str]:
     as the n-gram counts are (adjacent words within one run), in one pass over the texts. A term
     the texts never contain gets ""."""
     wanted = {t: tuple(t.split()) for t in terms}
-    lengths = sorted({len(w) for w in wanted.values() if w})
+    single = {w[0]: t for t, w in wanted.items() if len(w) == 1}
+    lengths = sorted({len(w) for w in wanted.values() if len(w) > 1})
     by_words = {w: t for t, w in wanted.items()}
-    found: dict[str, list[str]] = {t: [] for t in wanted}
+    found: dict[str, collections.Counter] = {t: collections.Counter() for t in wanted}
+    cache = _TERMS[lemmatize]
     for text in texts:
-        spans = token_spans(text, lemmatize)
-        for n in lengths:
-            for i in range(len(spans) - n + 1):
-                key = tuple(t for t, *_ in spans[i:i + n])
-                if key in by_words and spans[i][3] == spans[i + n - 1][3]:
-                    found[by_words[key]].append(text[spans[i][1]:spans[i + n - 1][2]])
-    return {t: surface_summary(f) for t, f in found.items()}
+        if single:  # a single word's form is any token with that term: no run to check, so no spans
+            for raw, k in collections.Counter(_TOKEN.findall(text)).items():
+                term = cache[raw] if raw in cache else _term(raw, lemmatize)
+                if term in single:
+                    found[single[term]][raw] += k
+        for terms_, raws, gaps in _runs_as_written(text, lemmatize) if lengths else ():
+            for n in lengths:
+                for i in range(len(terms_) - n + 1):
+                    key = tuple(terms_[i:i + n])
+                    if key in by_words:
+                        form = "".join(r + g for r, g in zip(raws[i:i + n - 1], gaps[i:i + n - 1])) + raws[i + n - 1]
+                        found[by_words[key]][form] += 1
+    return {t: surface_summary(dict(f)) for t, f in found.items()}
 
 
 def display_label(term: str, forms: str) -> str:

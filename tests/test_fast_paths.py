@@ -193,18 +193,36 @@ def test_lookaheads_change_no_match(corpora, name):
             assert [(m.span(), m.groups()) for m in new.finditer(t)] == [(m.span(), m.groups()) for m in old.finditer(t)]
 
 
+def _forms_by_spans(texts, terms):
+    """surface_forms as first written: every term, words too, matched over each text's spans."""
+    from helpers.text import surface_summary
+    wanted = {t: tuple(t.split()) for t in terms}
+    by_words = {w: t for t, w in wanted.items()}
+    found = {t: [] for t in wanted}
+    for text in texts:
+        spans = token_spans(text)
+        for n in sorted({len(w) for w in wanted.values()}):
+            for i in range(len(spans) - n + 1):
+                key = tuple(t for t, *_ in spans[i:i + n])
+                if key in by_words and spans[i][3] == spans[i + n - 1][3]:
+                    found[by_words[key]].append(text[spans[i][1]:spans[i + n - 1][2]])
+    return {t: surface_summary(f) for t, f in found.items()}
+
+
 @pytest.mark.parametrize("name", ["real", "10x"])
 def test_keyness_forms_read_from_counting_paragraphs_only(corpora, name):
-    # _with_forms reads only the paragraphs whose counts hold one of the terms: the same forms as
-    # reading every paragraph
+    # _with_forms reads words by a token count and phrases by their runs, each only in the
+    # paragraphs whose counts hold one of them: the same forms as matching spans everywhere
     from helpers import themes
     from helpers.text import surface_forms
     paras = split_paragraphs(corpora[name])
     data = themes.KeynessData(paras)
-    table = pd.DataFrame({"term": list(data.terms[::7])})
-    whole = surface_forms(paras["text"], sorted(set(table["term"])))
+    table = pd.DataFrame({"term": list(data.terms[::7]) + ["not a term"]})
+    whole = _forms_by_spans(paras["text"], sorted(set(table["term"])))
+    assert any(" " in t for t in table["term"]) and any(" " not in t for t in table["term"])
     assert themes._with_forms(table, data)["forms"].tolist() == table["term"].map(whole).tolist()
-    assert (table["term"].map(whole) != "").all()
+    assert surface_forms(paras["text"], sorted(set(table["term"]))) == whole
+    assert (table["term"].map(whole)[:-1] != "").all() and whole["not a term"] == ""
 
 
 @pytest.mark.parametrize("name", ["real", "10x"])
@@ -223,3 +241,12 @@ def test_shingle_matrix_counts_shared_ngrams_exactly(corpora, name):
     shared = (S @ S.T).toarray()
     expected = np.array([[len(a & b) for b in grams] for a in grams])
     assert (shared == expected).all()
+
+
+def test_forms_on_awkward_text_equal_the_spans():
+    texts = ["Digital  economies\tgrow; digital\neconomy, DIGITAL Economy's rise", "internet-plus  Internet \t economy",
+             "economy digital economy digital", "the digital the economy", "  digital economy  ", "e-commerce's e-Commerce"]
+    terms = ["digital economy", "economy", "digital", "internet economy", "e-commerce", "economy digital", "rise"]
+    from helpers.text import surface_forms
+    assert surface_forms(texts, terms) == _forms_by_spans(texts, terms)
+    assert surface_forms(texts, terms)["digital economy"] == "digital economy (2), digital  economies (1), digital economy's (1)"
