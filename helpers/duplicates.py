@@ -33,24 +33,42 @@ def duplicate_documents(raw_texts: list[str]) -> list[tuple[int, int]]:
 
 # --- paragraphs ------------------------------------------------------------------------------
 
+def _word_codes(keys: list[str], chunk: int = 20_000):
+    """Each key's words as integer codes (one per distinct word), and the words per key. Read in
+    chunks of keys, so that no list of every word of the corpus is held at once (at 50,000
+    documents that list alone took 1.5 GB)."""
+    vocab = pd.Index([], dtype=object)
+    codes, lengths = [], []
+    for k in range(0, len(keys), chunk):
+        words = [key.split() for key in keys[k:k + chunk]]
+        lengths.append(np.fromiter(map(len, words), dtype=np.int64, count=len(words)))
+        flat = np.array([w for ws in words for w in ws], dtype=object)
+        c = vocab.get_indexer(flat)
+        if (c < 0).any():
+            vocab = vocab.append(pd.Index(pd.unique(flat[c < 0])))
+            c = vocab.get_indexer(flat)
+        codes.append(c.astype(np.int64))
+    return (np.concatenate(codes) if codes else np.zeros(0, np.int64),
+            np.concatenate(lengths) if lengths else np.zeros(0, np.int64))
+
+
 def _shingle_matrix(keys: list[str], n: int, exclude: np.ndarray):
-    """Binary paragraphs x word n-grams (CSR, columns numbered by first occurrence), the rows of
-    `exclude` left empty. Each distinct n-gram is its own column (no hashing, so no two n-grams
-    share one), numbered with vectorised factorising instead of a Python string per n-gram."""
+    """Binary paragraphs x word n-grams (CSR), the rows of `exclude` left empty. Each distinct
+    n-gram is its own column (no hashing, so no two n-grams share one), numbered with vectorised
+    factorising instead of a Python string per n-gram."""
     from scipy import sparse
 
-    words = [k.split() for k in keys]
-    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    codes = pd.factorize(pd.Series([w for ws in words for w in ws], dtype=object))[0].astype(np.int64)
+    codes, lengths = _word_codes(keys)
     # an n-gram starts at every word with n - 1 words after it in its own paragraph
-    offset = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    within = np.arange(len(codes)) - offset
-    row = np.repeat(np.arange(len(keys)), lengths)
-    starts = np.flatnonzero((within <= np.repeat(lengths, lengths) - n) & ~exclude[row])
+    per_row = np.where(exclude, 0, np.maximum(lengths - n + 1, 0))
+    row = np.repeat(np.arange(len(keys)), per_row)
+    first = np.cumsum(per_row) - per_row  # where each row's n-grams begin among all n-grams
+    starts = np.repeat(np.cumsum(lengths) - lengths, per_row) + (np.arange(len(row)) - np.repeat(first, per_row))
     gram = codes[starts]
+    base = int(codes.max()) + 1 if len(codes) else 1
     for step in range(1, n):  # (code so far, next word) pairs renumbered, so values stay small
-        gram = pd.factorize(gram * (codes.max() + 1) + codes[starts + step])[0].astype(np.int64)
-    S = sparse.csr_matrix((np.ones(len(starts)), (row[starts], gram)),
+        gram = pd.factorize(gram * base + codes[starts + step])[0].astype(np.int64)
+    S = sparse.csr_matrix((np.ones(len(starts)), (row, gram)),
                           shape=(len(keys), int(gram.max()) + 1 if len(gram) else 0))
     S.sum_duplicates()
     S.data[:] = 1.0  # binary: an n-gram twice in a paragraph counts once

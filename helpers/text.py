@@ -269,31 +269,90 @@ def surface_summary(forms) -> str:
     return ", ".join(f"{f} ({k})" for f, k in sorted(counts.items(), key=lambda x: (-x[1], x[0])))
 
 
-def surface_forms(texts, terms, lemmatize: bool = True) -> dict[str, str]:
+def surface_forms(texts, terms, lemmatize: bool = True, counts: dict | None = None) -> dict[str, str]:
     """For each term (a lemma or a phrase of lemmas), the forms the texts actually use, as
     surface_summary() writes them: "internet technology" -> "internet technologies (3)". Matched
-    as the n-gram counts are (adjacent words within one run), in one pass over the texts. A term
-    the texts never contain gets ""."""
+    as the n-gram counts are (adjacent words within one run). A term the texts never contain gets "".
+
+    `counts` (term -> its count in these texts, as a TermMatrix has it) allows a faster reading of
+    phrases: only where a spelling of their first word occurs; a phrase whose forms found that
+    way do not add up to its count is read again from every run."""
+    texts = list(texts)
     wanted = {t: tuple(t.split()) for t in terms}
-    single = {w[0]: t for t, w in wanted.items() if len(w) == 1}
-    lengths = sorted({len(w) for w in wanted.values() if len(w) > 1})
-    by_words = {w: t for t, w in wanted.items()}
     found: dict[str, collections.Counter] = {t: collections.Counter() for t in wanted}
+    single = {w[0]: t for t, w in wanted.items() if len(w) == 1}
     cache = _TERMS[lemmatize]
-    for text in texts:
-        if single:  # a single word's form is any token with that term: no run to check, so no spans
-            for raw, k in collections.Counter(_TOKEN.findall(text)).items():
-                term = cache[raw] if raw in cache else _term(raw, lemmatize)
-                if term in single:
-                    found[single[term]][raw] += k
-        for terms_, raws, gaps in _runs_as_written(text, lemmatize) if lengths else ():
-            for n in lengths:
-                for i in range(len(terms_) - n + 1):
-                    key = tuple(terms_[i:i + n])
-                    if key in by_words:
-                        form = "".join(r + g for r, g in zip(raws[i:i + n - 1], gaps[i:i + n - 1])) + raws[i + n - 1]
-                        found[by_words[key]][form] += 1
+    # a single word's form is any token with that term: no run to check; tokens never cross a
+    # line break, so the texts are read as one
+    for raw, k in collections.Counter(_TOKEN.findall("\n".join(texts)) if single else ()).items():
+        term = cache[raw] if raw in cache else _term(raw, lemmatize)
+        if term in single:
+            found[single[term]][raw] += k
+    phrases = {w: t for t, w in wanted.items() if len(w) > 1}
+    if phrases and counts is not None:
+        for t, f in _phrase_forms_at_first_words(texts, phrases, lemmatize).items():
+            if sum(f.values()) == counts.get(t):
+                found[t] = f
+                del phrases[wanted[t]]
+    lengths = sorted({len(w) for w in phrases})
+    for terms_, raws, gaps in (r for text in texts for r in _runs_as_written(text, lemmatize)) if phrases else ():
+        for n in lengths:
+            for i in range(len(terms_) - n + 1):
+                key = tuple(terms_[i:i + n])
+                if key in phrases:
+                    form = "".join(r + g for r, g in zip(raws[i:i + n - 1], gaps[i:i + n - 1])) + raws[i + n - 1]
+                    found[phrases[key]][form] += 1
     return {t: surface_summary(dict(f)) for t, f in found.items()}
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"\w")
+_SPACES_IN_RUN = re.compile(r"[^\S\n]+")
+
+
+def _starts_token(text: str, p: int) -> bool:
+    """Whether _TOKEN's scan of `text` starts a token at `p` (a letter): no letter is joined to
+    it from the left through word characters or a hyphen or apostrophe between two of them."""
+    i = p - 1
+    while i >= 0:
+        c = text[i]
+        if _LETTER.match(c):
+            return False
+        if not (_WORD.match(c) or (c in "-'" and _WORD.match(text[i + 1]))):
+            return True
+        i -= 1
+    return True
+
+
+def _phrase_forms_at_first_words(texts, phrases: dict[tuple, str], lemmatize: bool) -> dict[str, collections.Counter]:
+    """Each phrase's forms, read forward from each occurrence of a spelling of its first word
+    (the spellings the token cache has seen), instead of from every run of every text."""
+    cache = _TERMS[lemmatize]
+    firsts = {w[0] for w in phrases}
+    spellings = {raw for raw, term in cache.items() if term in firsts}
+    found = {t: collections.Counter() for t in phrases.values()}
+    if not spellings:
+        return found
+    hit = re.compile("|".join(map(re.escape, sorted(spellings, key=lambda x: (-len(x), x)))))
+    longest = max(map(len, phrases))
+    for text in texts:
+        for m in hit.finditer(text):
+            token = _TOKEN.match(text, m.start())
+            if token.group() != m.group() or not _starts_token(text, m.start()):
+                continue  # part of a longer token
+            terms_, raws, gaps, end = [cache[m.group()]], [m.group()], [], token.end()
+            while len(terms_) < longest:
+                gap = _SPACES_IN_RUN.match(text, end)
+                nxt = _TOKEN.match(text, gap.end()) if gap else None
+                term = (cache[nxt.group()] if nxt.group() in cache else _term(nxt.group(), lemmatize)) if nxt else ""
+                if not term:
+                    break
+                terms_.append(term), raws.append(nxt.group()), gaps.append(gap.group())
+                end = nxt.end()
+            for w, t in phrases.items():
+                if tuple(terms_[:len(w)]) == w:
+                    found[t]["".join(r + g for r, g in zip(raws[:len(w) - 1], gaps)) + raws[len(w) - 1]] += 1
+    return found
 
 
 def display_label(term: str, forms: str) -> str:

@@ -454,7 +454,9 @@ def _with_forms(table: pd.DataFrame, data: KeynessData) -> pd.DataFrame:
     for part in ([t for t in terms if " " not in t], [t for t in terms if " " in t]):
         if part:
             rows = np.unique(data.X[:, [column[t] for t in part]].nonzero()[0])
-            forms.update(surface_forms(data.paras["text"].iloc[rows], part, data.matrix.policy.lemmatize))
+            totals = np.asarray(data.X[:, [column[t] for t in part]].sum(axis=0)).ravel()
+            forms.update(surface_forms(data.paras["text"].iloc[rows], part, data.matrix.policy.lemmatize,
+                                       counts=dict(zip(part, totals.tolist()))))
     return table.assign(forms=table["term"].map(forms))
 
 

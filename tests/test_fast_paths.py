@@ -250,3 +250,28 @@ def test_forms_on_awkward_text_equal_the_spans():
     from helpers.text import surface_forms
     assert surface_forms(texts, terms) == _forms_by_spans(texts, terms)
     assert surface_forms(texts, terms)["digital economy"] == "digital economy (2), digital  economies (1), digital economy's (1)"
+
+
+def test_word_codes_do_not_depend_on_the_chunk(corpora):
+    from helpers.duplicates import _word_codes
+    keys = [" ".join(re.findall(r"\w+", t.casefold())) for t in split_paragraphs(corpora["10x"])["text"]] + [""]
+    whole, small = _word_codes(keys, chunk=10**9), _word_codes(keys, chunk=7)
+    assert all((a == b).all() for a, b in zip(whole, small))
+    words = [w for k in keys for w in k.split()]
+    assert len(set(words)) == whole[0].max() + 1 and len(words) == whole[1].sum() == len(whole[0])
+    assert all(words[i] == words[j] for i, j in [(0, int(np.flatnonzero(whole[0] == whole[0][0])[-1]))])
+
+
+@pytest.mark.parametrize("name", ["real", "10x", "awkward"])
+def test_phrases_read_from_first_words_equal_the_spans(corpora, name):
+    # the fast phrase reading on its own (surface_forms falls back to the runs when its totals do
+    # not match the counts, which would hide a fault here)
+    from helpers.text import TermMatrix, _phrase_forms_at_first_words, surface_summary
+    texts = (["x-digital economy, 5digital economy; ab1digital economy", "e-digital economy and -digital  economy",
+              "'digital economy' digital\neconomy digital 2 economy digital economy's", "Digital\tEconomy digitaleconomy"]
+             if name == "awkward" else list(split_paragraphs(corpora[name])["text"]))
+    matrix = TermMatrix(texts)  # fills the token cache the fast reading takes its spellings from
+    phrases = [t for t in matrix.terms if " " in t][::3] + (["digital economy"] if name == "awkward" else [])
+    fast = _phrase_forms_at_first_words(texts, {tuple(t.split()): t for t in phrases}, True)
+    assert {t: surface_summary(dict(f)) for t, f in fast.items()} == _forms_by_spans(texts, phrases)
+    assert sum(sum(f.values()) for f in fast.values()) > 0
