@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, LogFormatter
 from matplotlib.transforms import Bbox
 
 from .figure_table import SCALE_MEASURES, scale_measure, stock_or_flow
@@ -51,6 +51,14 @@ def _fmt(v: float) -> str:
         if abs(v) >= scale:
             return f"{v / scale:g}{word}"
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:g}"
+
+
+class _PlainLogFormatter(LogFormatter):
+    """Log-axis ticks as plain numbers ("1,000", "2 million"), not powers of ten: a reader of
+    counts reads them at a glance, and no mathtext parser is loaded (0.2 s of notebook 04)."""
+
+    def _num_to_string(self, x, vmin, vmax):
+        return _fmt(x)
 
 
 def _year_color(rows: pd.DataFrame) -> str:
@@ -252,6 +260,8 @@ def scale_chart(rows: pd.DataFrame):
     tips = [r.value * (1.7 if r.qualifier == "more than" else 1 / 1.7) for r in points.itertuples()
             if r.qualifier in ("more than", "less than")]
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(_PlainLogFormatter())
+    ax.yaxis.set_minor_formatter(_PlainLogFormatter())
     ax.set_ylim(min([low, *tips]) / 1.8, max([high, *tips]) * 1.8)  # every arrow inside the axes
     ax.set_xlim(-0.6, len(measures) - 0.4)
     for r in points.itertuples():

@@ -111,3 +111,22 @@ def test_robots_stock_and_flow_are_apart(charts):
 def test_growth_title_names_the_period(charts):
     fig = charts["growth"][0]
     assert fig._suptitle.get_text() == "Percentages quoted for the first half of 2018"
+
+
+def test_log_axis_labels_are_plain_numbers():
+    fig = plt.figure()
+    ax = fig.add_subplot(yscale="log", ylim=(5, 3000))
+    ax.yaxis.set_major_formatter(C._PlainLogFormatter())
+    ax.yaxis.set_minor_formatter(C._PlainLogFormatter())
+    fig.canvas.draw()
+    shown = [t.get_text() for t in ax.get_yticklabels() if t.get_text() and 5 <= t.get_position()[1] <= 3000]
+    assert shown == ["10", "100", "1,000"]  # decades only over more than one decade, no 10^n mathtext
+    ax.set_ylim(120, 900)  # less than a decade: some minor ticks are labelled, in the same plain style
+    fig.canvas.draw()
+    minor = [t.get_text() for t in ax.yaxis.get_minorticklabels() if t.get_text()]
+    assert minor and all("$" not in t and t.replace(",", "").isdigit() for t in minor)
+    plt.close(fig)
+    scale_fig = C.scale_chart(C.scale_rows(figures_table(load_corpus())))[0]
+    scale_fig.canvas.draw()
+    assert all("$" not in t.get_text() for t in scale_fig.axes[0].get_yticklabels())
+    plt.close(scale_fig)
