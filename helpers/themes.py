@@ -7,14 +7,17 @@ vocabulary length or group-by-vocabulary arrays are densified.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.stats import chi2, fisher_exact
+from scipy.stats import chi2
 from sklearn.preprocessing import normalize
 
 from sklearn.feature_extraction.text import TfidfTransformer
 
+from .exact_tests import fisher_two_sided
 from .text import DEFAULT_POLICY, TermMatrix, TextPolicy, lemma, surface_forms
 
 WIC_SERIES = "World Internet Conference"
@@ -160,8 +163,8 @@ def fisher_p(a, b, c, d) -> np.ndarray:
     """Two-sided p of Fisher's exact test on each 2x2 table (term / other tokens x target /
     reference): exact for small counts, where χ² on G² is not; it still takes tokens as
     independent draws."""
-    return np.array([fisher_exact([[int(x), int(y)], [int(cc - x), int(dd - y)]])[1]
-                     for x, y, cc, dd in np.broadcast(a, b, c, d)], dtype=float)
+    a, b, c, d = (np.asarray(x).astype(np.int64) for x in np.broadcast_arrays(a, b, c, d))
+    return fisher_two_sided(a, b, c - a, d - b)
 
 
 def _bonferroni(p, m: int):
@@ -268,15 +271,24 @@ class KeynessData:
         if any(ind is None for ind, _ in sides):
             nan = np.full(len(cols), np.nan)
             return pd.DataFrame({"term": list(terms), "lr_low": nan, "lr_high": nan, "boot_unit": unit, "boot_kept": 0})
+        # counts and tokens per unit, so that a resample is one product of its draw counts with
+        # them; all sums are of integers, exact in float64, so the order of summation is moot
+        per_unit = [(sparse.csr_matrix(ind @ Xs), ind @ self.sizes) for ind, _ in sides]
         lrs = np.empty((n_boot, len(cols)))
-        for k in range(n_boot):
-            w = [np.bincount(rng.integers(0, ind.shape[0], ind.shape[0]), minlength=ind.shape[0]) @ ind
-                 for ind, _ in sides]
-            a, b = Xs.T @ w[0], Xs.T @ w[1]
-            lrs[k] = np.where((a + b) > 0, log_ratio(a, b, w[0] @ self.sizes, w[1] @ self.sizes), np.nan)
+        for start in range(0, n_boot, 100):  # 100 resamples a block: memory stays 100 x units
+            block = range(start, min(start + 100, n_boot))
+            draws = [[], []]
+            for _ in block:  # the random stream in the order of one resample at a time
+                for side, (ind, _) in enumerate(sides):
+                    draws[side].append(np.bincount(rng.integers(0, ind.shape[0], ind.shape[0]), minlength=ind.shape[0]))
+            (a, size_a), (b, size_b) = [
+                (np.asarray((counts.T @ np.array(w, float).T).T), np.array(w, float) @ sizes)
+                for (counts, sizes), w in zip(per_unit, draws)]
+            lrs[block.start:block.stop] = np.where((a + b) > 0, log_ratio(a, b, size_a[:, None], size_b[:, None]), np.nan)
         lrs = np.round(lrs, 9)  # the same percentiles whatever the CPU's last bits
         kept = np.isfinite(lrs).sum(axis=0)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # no resample kept: NaN, counted in boot_kept
             lo, hi = (np.nanpercentile(lrs, [50 * (1 - level), 50 * (1 + level)], axis=0) if n_boot
                       else (np.full(len(cols), np.nan),) * 2)
         return pd.DataFrame({"term": list(terms), "lr_low": lo, "lr_high": hi, "boot_unit": unit, "boot_kept": kept})
@@ -308,7 +320,7 @@ class KeynessData:
         kt = np.asarray(present[side_t].sum(axis=0)).ravel().astype(int)
         kr = np.asarray(present[side_r].sum(axis=0)).ravel().astype(int)
         nt, nr = len(side_t), len(side_r)
-        p = np.array([fisher_exact([[x, nt - x], [y, nr - y]])[1] for x, y in zip(kt, kr)], dtype=float)
+        p = fisher_two_sided(kt, nt - kt, kr, nr - kr)
         return p, [f"{x}/{nt} vs {y}/{nr}" for x, y in zip(kt, kr)], "documents" if by_doc else "paragraphs"
 
 
