@@ -1,7 +1,9 @@
 """The benchmark harness keeps working: a 1x synthetic corpus is valid and every stage runs
 (no timing is asserted; `make bench` measures)."""
 import importlib.util
+import multiprocessing
 import sys
+import time
 
 from helpers.corpus import load_corpus
 from helpers.paths import PROJECT_ROOT
@@ -31,3 +33,25 @@ def test_every_stage_runs(tmp_path):
     assert list(result["stages"]) == run.STAGES
     assert all(seconds >= 0 and mb > 0 for seconds, mb in result["stages"].values())
     assert result["documents"] == 5 and result["floor"][0] > 0
+    assert list(result["tree_peak_mb"]) == run.STAGES and all(mb > 0 for mb in result["tree_peak_mb"].values())
+
+
+def _hold_memory(mb, seconds):
+    block = bytearray(mb * 2**20)  # zero-filled: every page written, so resident
+    time.sleep(seconds)
+    return len(block)
+
+
+def test_tree_memory_counts_forked_workers():
+    run = _module("run")
+    tree = run.TreeMemory(interval=0.05)
+    tree.start()
+    tree.reset()
+    alone = tree.peak_mb()
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        assert pool.apply(_hold_memory, (300, 1.0)) == 300 * 2**20
+    with_child = tree.peak_mb()
+    assert with_child - alone > 250  # the worker's 300 MB is counted (the parent's pages it shares are not twice)
+    tree.reset()
+    assert tree.peak_mb() < alone + 100  # and forgotten after a reset, once the worker has gone
