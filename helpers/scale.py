@@ -11,17 +11,20 @@ Each chunk of rows is one task that reads, validates and cleans its documents (t
 no shared vocabulary and their counts add up. The chunk maps its columns back to its own terms
 (two of its terms sharing a column are counted exactly instead), so what it returns per event
 year is exact per term: occurrences, paragraphs and documents holding the term, its largest count
-in one paragraph, and the year's tokens. Summed over chunks, these give the vocabulary (min_df over
+in one paragraph, and the year's tokens. Summed over chunks (in the workers, four at a time), these give the vocabulary (min_df over
 paragraphs), the class-based TF-IDF top terms and the keyness table (each year against the rest)
 that the in-process helpers compute, with the same numbers. Figures are extracted per document
 in the chunk. Clustering runs scikit-learn's MiniBatchKMeans.partial_fit over the chunks' hashed
-TF-IDF rows, which stay in the workers' memory, and reports each year's share of each cluster:
-an approximation of the in-process k-means (hashed columns, one pass of mini-batches), not the
+TF-IDF rows, which stay in the workers' memory, and reports how many of each year's paragraphs
+fall in each cluster (the paragraphs themselves only with paragraph_labels=True): an approximation of the in-process k-means (hashed columns, one pass of mini-batches), not the
 same partition. Paragraphs are all counted (duplicate paragraphs are not set aside: finding near
-copies needs all paragraphs in one place).
+copies needs all paragraphs in one place). The client holds the summed statistics, the figures
+table and a 32-byte digest per document (to find copies across chunks), so its memory grows with
+the vocabulary and the figures found, not with the texts.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -111,16 +114,36 @@ def chunk_task(root: str, rows: list[tuple[int, dict]], policy: TextPolicy, n_fe
     docs, problems = load_chunk(root, rows)
     if docs.empty:
         return {"problems": problems, "keys": [], "stats": None, "sizes": None, "figures": None, "X": None,
-                "paras": None, "doc_order": None}
+                "paras": None}
     paras = split_paragraphs(docs, flag_duplicates_=False)
     token_runs = [runs(t, policy.lemmatize) for t in paras["text"]]
     feats = [ngrams(r, policy.ngram_range) for r in token_runs]
     tokens = np.array([sum(map(len, r)) for r in token_runs], dtype=float)
     stats, sizes, X = _term_stats(feats, tokens, paras, n_features)
-    return {"problems": problems, "keys": [(d.id, d.file, content_key(d.raw_text)) for d in docs.itertuples()],
-            "stats": stats, "sizes": sizes, "figures": figures_table(docs), "X": X,
-            "paras": paras[["doc_id", "event_year", "para"]],
-            "doc_order": docs[["event_year", "published", "id"]]}
+    # a digest of each text's content key: the client compares 32 bytes per document, not its text
+    keys = [(d.id, d.file, hashlib.sha256(content_key(d.raw_text).encode("utf-8")).digest()) for d in docs.itertuples()]
+    return {"problems": problems, "keys": keys, "stats": stats, "sizes": sizes, "figures": figures_table(docs),
+            "X": X, "paras": paras[["doc_id", "event_year", "para"]]}
+
+
+def _small(result: dict) -> dict:
+    """What the client gathers from a chunk: its problems, document keys, token counts and
+    figures (term statistics are summed in the workers, paragraphs stay there)."""
+    return {k: result[k] for k in ("problems", "keys", "sizes", "figures")}
+
+
+def _stats(result: dict):
+    return result["stats"]
+
+
+def _merge_stats(*tables):
+    """Term statistics of several chunks as one table: one row per (term, event_year)."""
+    tables = [t for t in tables if t is not None]
+    if not tables:
+        return None
+    both = pd.concat(tables, ignore_index=True)
+    return both.groupby(["term", "event_year"], sort=True).agg(
+        count=("count", "sum"), paras=("paras", "sum"), docs=("docs", "sum"), top=("top", "max")).reset_index()
 
 
 def _df(result: dict):
@@ -148,13 +171,18 @@ def _predict(model, result: dict, idf):
     return out
 
 
+def _cluster_counts(model, result: dict, idf):
+    """Paragraphs per (event year, cluster) in one chunk."""
+    out = _predict(model, result, idf)
+    return None if out is None else out.groupby(["event_year", "cluster"]).size()
+
+
 # --- the reductions, on the client ------------------------------------------------------------
 
 def vocabulary(stats: pd.DataFrame, min_df: int) -> pd.DataFrame:
     """Per-chunk term statistics summed: one row per (term, event_year), only terms in at least
     `min_df` paragraphs (the in-process TermMatrix's min_df), sorted by term then year."""
-    summed = stats.groupby(["term", "event_year"], sort=True).agg(
-        count=("count", "sum"), paras=("paras", "sum"), docs=("docs", "sum"), top=("top", "max")).reset_index()
+    summed = _merge_stats(stats)
     summed[STATS] = summed[STATS].astype(np.int64)  # counts, as the in-process count matrix holds them
     df = summed.groupby("term")["paras"].transform("sum")
     return summed[df >= min_df].reset_index(drop=True)
@@ -207,15 +235,31 @@ def keyness(summed: pd.DataFrame, sizes: pd.DataFrame, year, min_freq: int = 3) 
 @dataclass
 class ScaleResult:
     """What `run` returns: the summed term statistics and token counts per year, the top terms,
-    the keyness table of each year against the rest, the figures table, the paragraphs with
-    their mini-batch cluster, and each year's share of each cluster."""
+    the keyness table of each year against the rest, the figures table, the number of each
+    year's paragraphs in each mini-batch cluster and each year's share of each cluster, and
+    (only with paragraph_labels) the paragraphs with their cluster."""
     stats: pd.DataFrame
     sizes: pd.DataFrame
     top_terms: pd.DataFrame
     keyness: dict
     figures: pd.DataFrame
-    clusters: pd.DataFrame
+    cluster_counts: pd.DataFrame
     shares: pd.DataFrame
+    clusters: pd.DataFrame | None = None
+
+
+def _tree(client, merge, futures, fan_in: int = 4):
+    """One future holding `merge` of all `futures`, merged `fan_in` at a time in the workers."""
+    while len(futures) > 1:
+        futures = [client.submit(merge, *futures[i:i + fan_in], pure=False) for i in range(0, len(futures), fan_in)]
+    return futures[0]
+
+
+def _in_document_order(figures: pd.DataFrame) -> pd.DataFrame:
+    """Chunks' figures in load_corpus's document order (event year, published, id), each
+    document's figures in their own order."""
+    codes = [pd.factorize(figures[c], sort=True)[0] for c in ("doc_id", "published", "event_year")]
+    return figures.iloc[np.lexsort(codes)].reset_index(drop=True)  # lexsort is stable
 
 
 def _client(address: str | None, n_workers: int, processes: bool):
@@ -233,15 +277,18 @@ def chunks_of(meta: pd.DataFrame, chunk_rows: int) -> list[list[tuple[int, dict]
 
 def run(root=None, address: str | None = None, n_workers: int = 2, processes: bool = True,
         chunk_rows: int = 500, k: int = 4, seed: int = 0, policy: TextPolicy = DEFAULT_POLICY,
-        n_features: int = N_FEATURES, client=None) -> ScaleResult:
+        n_features: int = N_FEATURES, client=None, paragraph_labels: bool = False) -> ScaleResult:
     """The pipeline on a Dask cluster: `client` if given, else the scheduler at `address`, else
     a LocalCluster of `n_workers` single-threaded workers (processes, or threads with
-    `processes=False`). Tasks are chunks of `chunk_rows` rows of metadata.csv. Raises CorpusError
-    with every problem found, as load_corpus does."""
+    `processes=False`). Tasks are chunks of `chunk_rows` rows of metadata.csv. With
+    `paragraph_labels`, the result also lists every paragraph with its cluster (a table as long
+    as the corpus, held by the client: leave it off for a corpus larger than its memory). Raises
+    CorpusError with every problem found, as load_corpus does."""
     try:
         import distributed  # noqa: F401
     except ImportError:
         raise ImportError("helpers.scale needs dask and distributed: pip install -e '.[scale]'") from None
+    from distributed import as_completed
     from sklearn.cluster import MiniBatchKMeans
 
     root = corpus_root(root)
@@ -254,10 +301,11 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
         chunks = chunks_of(meta, chunk_rows)
         parts = client.map(partial(chunk_task, policy=policy, n_features=n_features), [str(root)] * len(chunks), chunks,
                            pure=False)
-        small = client.gather([client.submit(lambda r: {k_: v for k_, v in r.items() if k_ != "X"}, p, pure=False)
-                               for p in parts])
+        # The client holds what grows with the vocabulary or the figures found, and 32 bytes per
+        # document for finding copies: term statistics are summed in the workers, paragraphs stay there.
+        small = client.gather(client.map(_small, parts, pure=False))
         problems = [p for s in small for p in s["problems"]]
-        first: dict[str, tuple[str, str]] = {}
+        first: dict[bytes, tuple[str, str]] = {}
         for s in small:
             for doc_id, file, key in s["keys"]:
                 if key in first:
@@ -270,33 +318,37 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
             raise CorpusError(problems)
         if not first:
             raise CorpusError(f"{root / 'metadata.csv'}: no documents listed. Add a row per file in raw/.")
-        summed = vocabulary(pd.concat([s["stats"] for s in small if s["stats"] is not None], ignore_index=True),
-                            policy.min_df)
+        del first
+        summed = vocabulary(_tree(client, _merge_stats, client.map(_stats, parts, pure=False)).result(), policy.min_df)
         sizes = pd.concat([s["sizes"] for s in small if s["sizes"] is not None]).groupby(level=0).sum()
-        order = pd.concat([s["doc_order"] for s in small if s["doc_order"] is not None], ignore_index=True)
-        order = order.sort_values(["event_year", "published", "id"], kind="stable")["id"].tolist()
-        figures = pd.concat([s["figures"] for s in small if s["figures"] is not None], ignore_index=True)
-        rank = {d: i for i, d in enumerate(order)}
-        figures = figures.iloc[np.argsort(figures["doc_id"].map(rank).to_numpy(), kind="stable")].reset_index(drop=True)
+        figures = _in_document_order(pd.concat([s["figures"] for s in small if s["figures"] is not None],
+                                               ignore_index=True))
+        del small
         # idf over hashed columns (paragraph frequencies add up), then mini-batches chunk by chunk
         df = np.zeros(n_features)
         n_paras = int(sizes["paragraphs"].sum())
-        for cols, counts in client.gather(client.map(_df, parts, pure=False)):
-            np.add.at(df, cols, counts)
+        for _, (cols, counts) in as_completed(client.map(_df, parts, pure=False), with_results=True):
+            np.add.at(df, cols, counts)  # integer counts: the sum does not depend on the order
         idf = np.log((1 + n_paras) / (1 + df)) + 1  # scikit-learn's smooth idf
         idf_f = client.scatter(idf, broadcast=True)
         model = client.submit(lambda: MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=4096, n_init=1),
                               pure=False)
         for p in parts:
             model = client.submit(_partial_fit, model, p, idf_f, pure=False)
-        labelled = [x for x in client.gather(client.map(_predict, [model] * len(parts), parts, [idf_f] * len(parts),
-                                                        pure=False)) if x is not None]
-        labelled = pd.concat(labelled, ignore_index=True)
-        shares = pd.crosstab(labelled["event_year"], labelled["cluster"], normalize="index")
+        n = len(parts)
+        counts = [c for c in client.gather(client.map(_cluster_counts, [model] * n, parts, [idf_f] * n, pure=False))
+                  if c is not None]
+        counts = (pd.concat(counts).groupby(level=[0, 1]).sum().unstack(fill_value=0)
+                  .reindex(columns=range(k), fill_value=0).rename_axis(index="event_year", columns="cluster"))
+        labelled = None
+        if paragraph_labels:
+            labelled = pd.concat([x for x in client.gather(client.map(_predict, [model] * n, parts, [idf_f] * n,
+                                                                      pure=False)) if x is not None], ignore_index=True)
         years = sizes.index.to_numpy()
         return ScaleResult(stats=summed, sizes=sizes, top_terms=top_terms(summed),
                            keyness={y: keyness(summed, sizes, y) for y in years} if len(years) > 1 else {},
-                           figures=figures, clusters=labelled, shares=shares)
+                           figures=figures, cluster_counts=counts, shares=counts.div(counts.sum(axis=1), axis=0),
+                           clusters=labelled)
     finally:
         if own:
             client.close()

@@ -30,7 +30,7 @@ def x100(tmp_path_factory):
 @pytest.fixture(scope="module")
 def on_cluster(x100):
     # 2 worker processes; small chunks, so that every worker has several and a year spans chunks
-    return scale.run(x100, n_workers=2, processes=True, chunk_rows=60)
+    return scale.run(x100, n_workers=2, processes=True, chunk_rows=60, paragraph_labels=True)
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +83,35 @@ def test_clusters_cover_every_paragraph(on_cluster, in_process):
     assert len(on_cluster.clusters) == len(paras)
     assert set(on_cluster.clusters["cluster"]) <= set(range(4))
     np.testing.assert_allclose(on_cluster.shares.sum(axis=1), 1.0)
+    # the counts summed in the workers are the labelled paragraphs counted
+    counted = pd.crosstab(on_cluster.clusters["event_year"], on_cluster.clusters["cluster"])
+    got = on_cluster.cluster_counts
+    assert got.index.tolist() == counted.index.tolist() and got.columns.tolist() == [0, 1, 2, 3]
+    np.testing.assert_array_equal(got.reindex(columns=counted.columns.tolist()).to_numpy(), counted.to_numpy())
+    assert (got.drop(columns=counted.columns.tolist()) == 0).all().all()
+
+
+def test_paragraphs_stay_in_the_workers_by_default(corpus_copy):
+    result = scale.run(corpus_copy, n_workers=1, processes=False, chunk_rows=7)
+    assert result.clusters is None
+    n_paras = len(split_paragraphs(load_corpus(corpus_copy)))
+    assert result.cluster_counts.to_numpy().sum() == n_paras == result.sizes["paragraphs"].sum()
+    assert list(result.cluster_counts.columns) == [0, 1, 2, 3]
+
+
+def test_copies_in_different_chunks_are_refused(corpus_copy):
+    meta = corpus_copy / "metadata.csv"
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    first = lines[1].split(",")[1]  # the file of the first row, copied under a new name as the last row
+    raw = corpus_copy / "raw"
+    (raw / "copy-of-first.txt").write_bytes((raw / first).read_bytes())
+    lines.append(lines[1].replace(first, "copy-of-first.txt").replace(lines[1].split(",")[0], "copy-of-first", 1))
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as err:
+        scale.run(corpus_copy, n_workers=1, processes=False, chunk_rows=3)
+    assert err.value.problems == [f"raw/copy-of-first.txt (id 'copy-of-first'): the same text as raw/{first} (id "
+                                  f"'{lines[1].split(',')[0]}'), apart from BOM, line endings or spacing. Keep one: "
+                                  "remove the other file and its row."]
 
 
 def test_term_stats_count_colliding_terms_exactly():
