@@ -11,8 +11,9 @@ their proportional set sizes summed, sampled every 0.2 s) and the floor: a bare 
 paragraphs. Medians over the repeats are printed. With --notebooks, each notebook's time under
 nbval is compared with an empty notebook that imports the same libraries. With --dask-sizes,
 helpers.scale runs on a distributed LocalCluster of --dask-workers processes at those sizes; its
-wall time (the cluster's start-up apart), each worker's peak memory and the worker time per chunk
-of --chunk-rows metadata rows are printed.
+wall time (the cluster's start-up apart), each worker's and the client's peak memory and the
+worker time per chunk of --chunk-rows metadata rows are printed, with the figures table gathered
+on the client and written per chunk by the workers (figures_dir).
 """
 from __future__ import annotations
 
@@ -176,18 +177,19 @@ def pipeline(corpus: Path) -> dict:
     return {"stages": results, "tree_peak_mb": tree_peaks, "floor": floor, "documents": len(state["docs"]), "paragraphs": len(texts), "mb": mb}
 
 
-def dask_pipeline(corpus: Path, workers: int, chunk_rows: int) -> dict:
+def dask_pipeline(corpus: Path, workers: int, chunk_rows: int, figure_files: bool = False) -> dict:
     """helpers.scale on a LocalCluster of `workers` single-threaded worker processes: wall time
-    (cluster start-up apart), each worker's peak memory, and the time per chunk."""
+    (cluster start-up apart), each worker's peak memory, and the time per chunk. With
+    `figure_files`, the workers write the figures table per chunk (figures_dir) instead of sending it."""
     from distributed import Client, LocalCluster
 
     from helpers import scale
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
+            Client(cluster) as client, tempfile.TemporaryDirectory() as tmp:
         client.run(_reset_peak)
         t0 = time.perf_counter()
-        scale.run(corpus, client=client, chunk_rows=chunk_rows)
+        scale.run(corpus, client=client, chunk_rows=chunk_rows, figures_dir=Path(tmp) / "figures" if figure_files else None)
         seconds = time.perf_counter() - t0
         peaks = sorted(client.run(_peak_mb).values())
     n_docs = sum(1 for _ in (corpus / "raw").iterdir())
@@ -207,15 +209,17 @@ def _child(corpus: Path, *extra: str) -> dict:
 
 def bench_dask(sizes, repeats: int, workers: int, chunk_rows: int, big_repeats: int | None = None) -> list[dict]:
     rows = []
-    for scale in sizes:
-        runs = [_child(corpus_for(scale), "--dask-workers", str(workers), "--chunk-rows", str(chunk_rows))
+    for scale, figures in [(s, f) for s in sizes for f in ("gathered", "to files")]:
+        extra = ["--figure-files"] if figures == "to files" else []
+        runs = [_child(corpus_for(scale), "--dask-workers", str(workers), "--chunk-rows", str(chunk_rows), *extra)
                 for _ in range(_repeats(scale, repeats, big_repeats))]
         med = lambda f: statistics.median(f(r) for r in runs)  # noqa: E731
-        rows.append({"size": f"{scale}x", "workers": workers, "chunks": runs[0]["chunks"], "chunk_rows": chunk_rows,
+        rows.append({"size": f"{scale}x", "figures": figures, "workers": workers, "chunks": runs[0]["chunks"],
+                     "chunk_rows": chunk_rows,
                      "seconds": med(lambda r: r["seconds"]), "worker_peak_mb": med(lambda r: max(r["worker_peak_mb"])),
                      "client_peak_mb": med(lambda r: r["client_peak_mb"]), "s_per_chunk": med(lambda r: r["s_per_chunk"]),
                      "runs": len(runs)})
-        print(f"  measured the Dask path at {scale}x ({len(runs)} runs): {json.dumps(rows[-1])}", file=sys.stderr,
+        print(f"  measured the Dask path at {scale}x, figures {figures} ({len(runs)} runs): {json.dumps(rows[-1])}", file=sys.stderr,
               flush=True)
     return rows
 
@@ -310,10 +314,10 @@ def print_tables(size_rows, nb_rows, dask_rows=()) -> None:
             print(f"\n10000x / 1000x total time: {by['10000x']['total_s'] / by['1000x']['total_s']:.1f} (target <= 12)")
     if dask_rows:
         print("\n### The Dask path (helpers.scale) on a LocalCluster (median of runs)\n")
-        print("| size | runs | workers | chunks of rows | wall s | peak MB per worker (largest) | client peak MB | "
-              "worker s per chunk |\n|---|---|---|---|---|---|---|---|")
+        print("| size | figures | runs | workers | chunks of rows | wall s | peak MB per worker (largest) | client peak MB | "
+              "worker s per chunk |\n|---|---|---|---|---|---|---|---|---|")
         for r in dask_rows:
-            print(f"| {r['size']} | {r['runs']} | {r['workers']} | {r['chunks']} x {r['chunk_rows']} | {r['seconds']:.1f} | "
+            print(f"| {r['size']} | {r['figures']} | {r['runs']} | {r['workers']} | {r['chunks']} x {r['chunk_rows']} | {r['seconds']:.1f} | "
                   f"{r['worker_peak_mb']:.0f} | {r['client_peak_mb']:.0f} | {r['s_per_chunk']:.2f} |")
     if nb_rows:
         print("\n### Notebooks under nbval (median of runs)\n")
@@ -332,11 +336,12 @@ def main() -> None:
     parser.add_argument("--dask-sizes", type=int, nargs="*", default=[], help="sizes to run helpers.scale on")
     parser.add_argument("--dask-workers", type=int, default=2)
     parser.add_argument("--chunk-rows", type=int, default=2000)
+    parser.add_argument("--figure-files", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         if "--dask-workers" in sys.argv:
-            print(json.dumps(dask_pipeline(args.child, args.dask_workers, args.chunk_rows)))
+            print(json.dumps(dask_pipeline(args.child, args.dask_workers, args.chunk_rows, args.figure_files)))
         else:
             print(json.dumps(pipeline(args.child)))
         return

@@ -20,7 +20,8 @@ fall in each cluster (the paragraphs themselves only with paragraph_labels=True)
 same partition. Paragraphs are all counted (duplicate paragraphs are not set aside: finding near
 copies needs all paragraphs in one place). The client holds the summed statistics, the figures
 table and a 32-byte digest per document (to find copies across chunks), so its memory grows with
-the vocabulary and the figures found, not with the texts.
+the vocabulary and the figures found, not with the texts; with figures_dir the workers write the
+figures table per chunk instead, and the client holds no figures.
 """
 from __future__ import annotations
 
@@ -126,10 +127,39 @@ def chunk_task(root: str, rows: list[tuple[int, dict]], policy: TextPolicy, n_fe
             "X": X, "paras": paras[["doc_id", "event_year", "para"]]}
 
 
-def _small(result: dict) -> dict:
+def _small(result: dict, figures: bool = True) -> dict:
     """What the client gathers from a chunk: its problems, document keys, token counts and
-    figures (term statistics are summed in the workers, paragraphs stay there)."""
-    return {k: result[k] for k in ("problems", "keys", "sizes", "figures")}
+    (unless they go to files) figures; term statistics are summed in the workers, paragraphs stay there."""
+    return {k: result[k] for k in ("problems", "keys", "sizes", *(["figures"] if figures else []))}
+
+
+# --- figures written per chunk, for a corpus whose figures table does not fit on the client ----
+
+_FIGURE_NUMBERS = {"event_year": "int64", "value": "float64", "period": "Int64", "start": "int64", "end": "int64"}
+
+
+def _write_figures(result: dict, path: str) -> str | None:
+    """A chunk's figures table as CSV at `path` (in the chunk's document order); None if the chunk
+    had no documents."""
+    if result["figures"] is None:
+        return None
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    result["figures"].to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+def read_figures(folder) -> pd.DataFrame:
+    """The figures table that run(..., figures_dir=folder) wrote, as one table in load_corpus's
+    document order, with the columns and types of figures_table (for a table that fits in memory;
+    the per-chunk files can also be read one at a time, or by any CSV reader)."""
+    files = sorted(Path(folder).glob("figures-*.csv"))
+    if not files:
+        raise FileNotFoundError(f"{folder}: no figures-*.csv files. Pass the figures_dir given to scale.run.")
+    tables = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in files]
+    table = pd.concat(tables, ignore_index=True)
+    for col, dtype in _FIGURE_NUMBERS.items():
+        table[col] = pd.to_numeric(table[col].replace("", None)).astype(dtype)
+    return _in_document_order(table)
 
 
 def _stats(result: dict):
@@ -237,15 +267,17 @@ class ScaleResult:
     """What `run` returns: the summed term statistics and token counts per year, the top terms,
     the keyness table of each year against the rest, the figures table, the number of each
     year's paragraphs in each mini-batch cluster and each year's share of each cluster, and
-    (only with paragraph_labels) the paragraphs with their cluster."""
+    (only with paragraph_labels) the paragraphs with their cluster; with figures_dir, `figures`
+    is None and `figure_files` lists the CSV files written."""
     stats: pd.DataFrame
     sizes: pd.DataFrame
     top_terms: pd.DataFrame
     keyness: dict
-    figures: pd.DataFrame
+    figures: pd.DataFrame | None
     cluster_counts: pd.DataFrame
     shares: pd.DataFrame
     clusters: pd.DataFrame | None = None
+    figure_files: list[str] | None = None
 
 
 def _tree(client, merge, futures, fan_in: int = 4):
@@ -277,13 +309,17 @@ def chunks_of(meta: pd.DataFrame, chunk_rows: int) -> list[list[tuple[int, dict]
 
 def run(root=None, address: str | None = None, n_workers: int = 2, processes: bool = True,
         chunk_rows: int = 500, k: int = 4, seed: int = 0, policy: TextPolicy = DEFAULT_POLICY,
-        n_features: int = N_FEATURES, client=None, paragraph_labels: bool = False) -> ScaleResult:
+        n_features: int = N_FEATURES, client=None, paragraph_labels: bool = False,
+        figures_dir=None) -> ScaleResult:
     """The pipeline on a Dask cluster: `client` if given, else the scheduler at `address`, else
     a LocalCluster of `n_workers` single-threaded workers (processes, or threads with
     `processes=False`). Tasks are chunks of `chunk_rows` rows of metadata.csv. With
     `paragraph_labels`, the result also lists every paragraph with its cluster (a table as long
-    as the corpus, held by the client: leave it off for a corpus larger than its memory). Raises
-    CorpusError with every problem found, as load_corpus does."""
+    as the corpus, held by the client: leave it off for a corpus larger than its memory). With
+    `figures_dir` (a new or empty folder, at the same path on every worker: shared storage on a
+    cluster), each chunk's worker writes its figures to figures_dir/figures-NNNNN.csv instead of
+    sending them to the client, and the result's `figure_files` lists them (read_figures reads
+    them back as one table). Raises CorpusError with every problem found, as load_corpus does."""
     try:
         import distributed  # noqa: F401
     except ImportError:
@@ -293,6 +329,12 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
 
     root = corpus_root(root)
     meta = read_metadata(root)
+    if figures_dir is not None:
+        figures_dir = Path(figures_dir).resolve()
+        if figures_dir.exists() and (not figures_dir.is_dir() or any(figures_dir.glob("figures-*.csv"))):
+            why = "not a folder" if not figures_dir.is_dir() else "already holds figures-*.csv files"
+            raise ValueError(f"{figures_dir}: {why}. Pass a new or empty folder for figures_dir "
+                             "(or remove those files).")
     own = client is None
     cluster = None
     if own:
@@ -303,7 +345,7 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
                            pure=False)
         # The client holds what grows with the vocabulary or the figures found, and 32 bytes per
         # document for finding copies: term statistics are summed in the workers, paragraphs stay there.
-        small = client.gather(client.map(_small, parts, pure=False))
+        small = client.gather(client.map(partial(_small, figures=figures_dir is None), parts, pure=False))
         problems = [p for s in small for p in s["problems"]]
         first: dict[bytes, tuple[str, str]] = {}
         for s in small:
@@ -321,8 +363,13 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
         del first
         summed = vocabulary(_tree(client, _merge_stats, client.map(_stats, parts, pure=False)).result(), policy.min_df)
         sizes = pd.concat([s["sizes"] for s in small if s["sizes"] is not None]).groupby(level=0).sum()
-        figures = _in_document_order(pd.concat([s["figures"] for s in small if s["figures"] is not None],
-                                               ignore_index=True))
+        figures = figure_files = None
+        if figures_dir is None:
+            figures = _in_document_order(pd.concat([s["figures"] for s in small if s["figures"] is not None],
+                                                   ignore_index=True))
+        else:
+            paths = [str(figures_dir / f"figures-{i:05d}.csv") for i in range(len(parts))]
+            figure_files = [f for f in client.gather(client.map(_write_figures, parts, paths, pure=False)) if f]
         del small
         # idf over hashed columns (paragraph frequencies add up), then mini-batches chunk by chunk
         df = np.zeros(n_features)
@@ -348,7 +395,7 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
         return ScaleResult(stats=summed, sizes=sizes, top_terms=top_terms(summed),
                            keyness={y: keyness(summed, sizes, y) for y in years} if len(years) > 1 else {},
                            figures=figures, cluster_counts=counts, shares=counts.div(counts.sum(axis=1), axis=0),
-                           clusters=labelled)
+                           clusters=labelled, figure_files=figure_files)
     finally:
         if own:
             client.close()

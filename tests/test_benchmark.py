@@ -55,3 +55,12 @@ def test_tree_memory_counts_forked_workers():
     assert with_child - alone > 250  # the worker's 300 MB is counted (the parent's pages it shares are not twice)
     tree.reset()
     assert tree.peak_mb() < alone + 100  # and forgotten after a reset, once the worker has gone
+
+
+def test_dask_rows_run_with_figures_gathered_and_written(tmp_path):
+    make, run = _module("make_corpus"), _module("run")
+    corpus = make.make_corpus(1, tmp_path / "d")
+    for figure_files in (False, True):
+        result = run.dask_pipeline(corpus, workers=1, chunk_rows=2, figure_files=figure_files)
+        assert result["chunks"] == 3 and result["seconds"] > 0 and result["client_peak_mb"] > 0
+        assert len(result["worker_peak_mb"]) == 1 and result["worker_peak_mb"][0] > 0

@@ -135,3 +135,21 @@ def test_bad_corpus_is_refused_with_every_problem(corpus_copy):
     with pytest.raises(CorpusError) as loaded:
         load_corpus(corpus_copy)
     assert set(on_cluster.value.problems) <= set(loaded.value.problems) and on_cluster.value.problems
+
+
+def test_figures_written_per_chunk_read_back_as_the_table(x100, in_process, tmp_path):
+    docs, _, _ = in_process
+    out = tmp_path / "figures"
+    result = scale.run(x100, n_workers=2, processes=False, chunk_rows=60, figures_dir=out)
+    assert result.figures is None
+    n_chunks = -(-len(docs) // 60)
+    assert result.figure_files == [str(out / f"figures-{i:05d}.csv") for i in range(n_chunks)]
+    pd.testing.assert_frame_equal(scale.read_figures(out), figures_table(docs), check_exact=True)
+
+
+def test_figures_dir_holding_earlier_files_is_refused(corpus_copy, tmp_path):
+    (tmp_path / "figures-00000.csv").write_text("doc_id\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="already holds figures-\\*.csv files. Pass a new or empty folder"):
+        scale.run(corpus_copy, n_workers=1, processes=False, figures_dir=tmp_path)
+    with pytest.raises(FileNotFoundError, match="no figures-\\*.csv files"):
+        scale.read_figures(tmp_path / "elsewhere")
