@@ -186,19 +186,45 @@ class KeynessData:
         self.X, self.terms, self.sizes = self.matrix.counts, self.matrix.terms, self.matrix.sizes
         self.paras = paras.reset_index(drop=True)
         self.doc_codes = np.unique(self.paras["doc_id"].astype(str), return_inverse=True)[1]
+        self._by_column = None  # (X by columns with each document's rows together, row order), made on first use
+        self._forms: dict[str, str] = {}  # term -> its verbatim forms here (see _with_forms)
 
     def _dispersion(self, rows: np.ndarray, cols: np.ndarray):
         """For each column: documents and paragraphs among `rows` it occurs in, and the share of
         its count there that falls in its busiest paragraph."""
-        Xr = self.X[np.flatnonzero(rows)][:, cols].tocsc()
-        total = np.asarray(Xr.sum(axis=0)).ravel()
-        paras = np.diff(Xr.indptr)
-        top = Xr.max(axis=0).toarray().ravel() if Xr.shape[0] else np.zeros(len(cols))
-        ind, _ = group_indicator(self.doc_codes[rows])
-        docs = np.diff((ind @ Xr).tocsc().indptr) if Xr.shape[0] else np.zeros(len(cols), int)
+        # Read from one by-column copy of X whose rows are ordered by document, masked by `rows`:
+        # no row subset of the whole matrix copied and converted per comparison, and a column's
+        # documents are its runs of equal document codes.
+        if self._by_column is None:
+            order = np.argsort(self.doc_codes, kind="stable")
+            self._by_column = (self.X[order].tocsc(), order)
+        by_column, order = self._by_column
+        Xc = by_column[:, cols]
+        held = np.asarray(rows, bool)[order][Xc.indices]
+        n = len(cols)
+        paras = np.bincount(np.repeat(np.arange(n), np.diff(Xc.indptr))[held], minlength=n)
+        col = np.repeat(np.arange(n), paras)  # entries stay grouped by column, in row order
+        values, doc = Xc.data[held], self.doc_codes[order][Xc.indices[held]]
+        total = np.bincount(col, weights=values, minlength=n)
+        top = np.zeros(n)
+        filled = paras > 0
+        if filled.any():
+            top[filled] = np.maximum.reduceat(values, (np.cumsum(paras) - paras)[filled])
+        new = np.ones(len(col), bool)
+        new[1:] = (col[1:] != col[:-1]) | (doc[1:] != doc[:-1])
+        docs = np.bincount(col[new], minlength=n)
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(total > 0, top / total, 0.0)
         return docs, paras, share
+
+    def _column_sums(self, rows: np.ndarray) -> np.ndarray:
+        """Each term's count in the paragraphs `rows` (a mask): a vector product, no row copy."""
+        return np.asarray(np.asarray(rows, bool).astype(self.X.dtype) @ self.X).ravel()
+
+    def n_tested(self, target: np.ndarray, reference: np.ndarray, min_freq: int = 3) -> int:
+        """How many terms compare(target, reference, min_freq) tests (its `tested`), without the tests."""
+        a, b = self._column_sums(target), self._column_sums(reference)
+        return int(((a >= min_freq) | (b >= min_freq)).sum())
 
     def compare(self, target: np.ndarray, reference: np.ndarray, min_freq: int = 3) -> pd.DataFrame:
         """Keyness of every term with at least `min_freq` occurrences in the target or in the
@@ -210,8 +236,7 @@ class KeynessData:
         in one paragraph. `p_chi2` is G²'s asymptotic p (χ², 1 df); `tested` the number of terms
         tested in this comparison; `tokens_target` and `tokens_ref` the two sides' sizes."""
         target, reference = np.asarray(target, bool), np.asarray(reference, bool)
-        a = np.asarray(self.X[target].sum(axis=0)).ravel()
-        b = np.asarray(self.X[reference].sum(axis=0)).ravel()
+        a, b = self._column_sums(target), self._column_sums(reference)
         c, d = self.sizes[target].sum(), self.sizes[reference].sum()
         keep = np.flatnonzero((a >= min_freq) | (b >= min_freq))
         a, b = a[keep], b[keep]
@@ -335,12 +360,12 @@ def keyness_family(data: KeynessData, by: str = "event_year", min_freq: int = 3,
     if len(groups) > 1:
         for g in groups:
             rows.append({"comparison": f"{g} vs the rest", "kind": "one vs rest",
-                         "tested": len(data.compare(labels == g, labels != g, min_freq))})
+                         "tested": data.n_tested(labels == g, labels != g, min_freq)})
         if pairwise and len(groups) > 2:
             for i, ga in enumerate(groups):
                 for gb in groups[i + 1:]:
                     rows.append({"comparison": f"{ga} vs {gb}", "kind": "pair",
-                                 "tested": len(data.compare(labels == ga, labels == gb, min_freq))})
+                                 "tested": data.n_tested(labels == ga, labels == gb, min_freq)})
     return pd.DataFrame(rows, columns=["comparison", "kind", "tested"])
 
 
@@ -462,8 +487,11 @@ def _with_forms(table: pd.DataFrame, data: KeynessData) -> pd.DataFrame:
     # only the paragraphs that count one of the terms can hold a form of it (the matrix counts
     # n-grams exactly as surface_forms matches them): the same forms, without re-reading the
     # whole corpus token by token; words and phrases apart, since phrases need each text's runs
-    forms = {}
-    for part in ([t for t in terms if " " not in t], [t for t in terms if " " in t]):
+    # a term's forms come only from the paragraphs that count it, whichever terms are read with
+    # it: kept on `data`, so that pairwise_keyness does not read again what distinctive_terms read
+    forms = data._forms
+    todo = [t for t in terms if t not in forms]
+    for part in ([t for t in todo if " " not in t], [t for t in todo if " " in t]):
         if part:
             rows = np.unique(data.X[:, [column[t] for t in part]].nonzero()[0])
             totals = np.asarray(data.X[:, [column[t] for t in part]].sum(axis=0)).ravel()

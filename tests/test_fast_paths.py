@@ -1,6 +1,7 @@
 """The fast paths give the results of the plain ones, on the real corpus and on a synthetic 10x one:
 the process pool (loading, figure extraction, choose_k, stability), runs() in one regex pass,
-sentence_spans reading backwards, and the regexes with a first-character lookahead."""
+sentence_spans reading backwards, the regexes with a first-character lookahead, keyness
+dispersion read by columns and forms kept between tables."""
 import importlib.util
 import re
 import sys
@@ -226,6 +227,49 @@ def test_keyness_forms_read_from_counting_paragraphs_only(corpora, name):
 
 
 @pytest.mark.parametrize("name", ["real", "10x"])
+def test_forms_kept_between_tables_equal_forms_read_afresh(corpora, name):
+    # pairwise_keyness after distinctive_terms reuses the forms the first read: the same column
+    from helpers import themes
+    paras = split_paragraphs(corpora[name])
+    data = themes.KeynessData(paras)
+    themes.distinctive_terms(paras, n=10, n_boot=0, data=data)
+    assert data._forms
+    again = themes.pairwise_keyness(paras, n=5, data=data)
+    afresh = themes.pairwise_keyness(paras, n=5, data=themes.KeynessData(paras))
+    assert again["term"].isin(list(data._forms)).all()
+    pd.testing.assert_frame_equal(again, afresh)
+
+
+def _dispersion_by_rows(data, rows, cols):
+    """KeynessData._dispersion as first written: a row subset of X, by columns, per comparison."""
+    from helpers.themes import group_indicator
+    Xr = data.X[np.flatnonzero(rows)][:, cols].tocsc()
+    total = np.asarray(Xr.sum(axis=0)).ravel()
+    top = Xr.max(axis=0).toarray().ravel() if Xr.shape[0] else np.zeros(len(cols))
+    ind, _ = group_indicator(data.doc_codes[rows])
+    docs = np.diff((ind @ Xr).tocsc().indptr) if Xr.shape[0] else np.zeros(len(cols), int)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total > 0, top / total, 0.0)
+    return docs, np.diff(Xr.indptr), share
+
+
+@pytest.mark.parametrize("name", ["real", "10x"])
+def test_dispersion_by_columns_equals_the_row_subset(corpora, name):
+    from helpers import themes
+    rng = np.random.default_rng(0)
+    paras = split_paragraphs(corpora[name])
+    paras = paras.iloc[rng.permutation(len(paras))]  # a document's paragraphs need not be adjacent
+    data = themes.KeynessData(paras)
+    cols = np.sort(rng.choice(len(data.terms), min(300, len(data.terms) // 2), replace=False))
+    years = paras["event_year"].to_numpy()
+    masks = [years == years[0], years != years[0], rng.random(len(paras)) < 0.3, np.zeros(len(paras), bool),
+             np.ones(len(paras), bool)]
+    for rows in masks:
+        for got, expected in zip(data._dispersion(rows, cols), _dispersion_by_rows(data, rows, cols)):
+            np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("name", ["real", "10x"])
 def test_shingle_matrix_counts_shared_ngrams_exactly(corpora, name):
     # the vectorised n-gram matrix against sets of n-gram strings: each row's size, and the
     # n-grams each pair of paragraphs shares
@@ -275,3 +319,15 @@ def test_phrases_read_from_first_words_equal_the_spans(corpora, name):
     fast = _phrase_forms_at_first_words(texts, {tuple(t.split()): t for t in phrases}, True)
     assert {t: surface_summary(dict(f)) for t, f in fast.items()} == _forms_by_spans(texts, phrases)
     assert sum(sum(f.values()) for f in fast.values()) > 0
+
+
+@pytest.mark.parametrize("name", ["real", "10x"])
+def test_family_counts_the_terms_compare_tests(corpora, name):
+    from helpers import themes
+    paras = split_paragraphs(corpora[name])
+    data = themes.KeynessData(paras)
+    years = paras["event_year"].to_numpy()
+    for target, reference in [(years == 2015, years != 2015), (years == 2016, years == 2021)]:
+        for min_freq in (1, 3, 10):
+            table = data.compare(target, reference, min_freq)
+            assert data.n_tested(target, reference, min_freq) == len(table) == table["tested"].iloc[0]
