@@ -189,12 +189,15 @@ def dask_pipeline(corpus: Path, workers: int, chunk_rows: int, figure_files: boo
             Client(cluster) as client, tempfile.TemporaryDirectory() as tmp:
         client.run(_reset_peak)
         t0 = time.perf_counter()
-        scale.run(corpus, client=client, chunk_rows=chunk_rows, figures_dir=Path(tmp) / "figures" if figure_files else None)
+        result = scale.run(corpus, client=client, chunk_rows=chunk_rows,
+                           figures_dir=Path(tmp) / "figures" if figure_files else None)
         seconds = time.perf_counter() - t0
+        n_files = len(result.figure_files or [])
         peaks = sorted(client.run(_peak_mb).values())
     n_docs = sum(1 for _ in (corpus / "raw").iterdir())
     n_chunks = -(-n_docs // chunk_rows)
     return {"seconds": seconds, "worker_peak_mb": peaks, "client_peak_mb": _peak_mb(), "chunks": n_chunks,
+            "figure_files": n_files,
             "workers": workers, "chunk_rows": chunk_rows, "s_per_chunk": seconds * workers / n_chunks}
 
 

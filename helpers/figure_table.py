@@ -186,6 +186,8 @@ def _category(unit: str, local: str, sentence: str) -> str:
 
 COLUMNS = ["doc_id", "title", "source", "published", "event", "event_year", "value", "unit", "qualifier", "category", "status", "period",
            "period_text", "period_scope", "of_figure", "phrase", "context", "quote", "start", "end", "mention"]
+# the columns that are not text, with their types (the rest are str)
+NUMBER_DTYPES = {"event_year": "int64", "value": "float64", "period": "Int64", "start": "int64", "end": "int64"}
 _CHAIN_LINK = re.compile(r"\s*(from|of|in|across)\s*")
 
 

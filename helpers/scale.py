@@ -18,14 +18,15 @@ in the chunk. Clustering runs scikit-learn's MiniBatchKMeans.partial_fit over th
 TF-IDF rows, which stay in the workers' memory, and reports how many of each year's paragraphs
 fall in each cluster (the paragraphs themselves only with paragraph_labels=True): an approximation of the in-process k-means (hashed columns, one pass of mini-batches), not the
 same partition. Paragraphs are all counted (duplicate paragraphs are not set aside: finding near
-copies needs all paragraphs in one place). The client holds the summed statistics, the figures
-table and a 32-byte digest per document (to find copies across chunks), so its memory grows with
-the vocabulary and the figures found, not with the texts; with figures_dir the workers write the
-figures table per chunk instead, and the client holds no figures.
+copies needs all paragraphs in one place). The client holds metadata.csv and, per document, its
+id, file and a 32-byte digest of its text (to find copies across chunks), the summed statistics
+and the figures table: not the texts. With figures_dir the workers write the figures table per
+chunk instead, and the client holds no figures.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -37,12 +38,13 @@ from scipy.stats import chi2
 
 from .loading import CorpusError, _checked_row, read_metadata
 from .duplicates import content_key
-from .figure_table import figures_table
+from .figure_table import COLUMNS as _COLUMNS, NUMBER_DTYPES, figures_table
 from .paths import corpus_root
 from .paragraphs import split_paragraphs
 from .text import DEFAULT_POLICY, TextPolicy, ngrams, runs
 from .themes import class_tfidf_top, log_likelihood, log_ratio
 
+FIGURE_COLUMNS = [*_COLUMNS, "checked"]  # figures_table's columns
 N_FEATURES = 2 ** 22  # hashed columns; two terms of one chunk in one column are counted exactly
 STATS = ["count", "paras", "docs", "top"]  # per term and year: summed, summed, summed, max
 
@@ -108,14 +110,16 @@ def _term_stats(feats, tokens, paras: pd.DataFrame, n_features: int):
     return pd.concat(out, ignore_index=True), sizes, X
 
 
-def chunk_task(root: str, rows: list[tuple[int, dict]], policy: TextPolicy, n_features: int) -> dict:
-    """Everything one chunk of metadata rows contributes (one Dask task): its problems, content
-    keys of its documents (to find copies across chunks), term statistics per year, token and
-    paragraph counts per year, figures table, and its paragraphs' hashed counts for clustering."""
+def chunk_task(root: str, rows: list[tuple[int, dict]], figures_path: str | None = None, *,
+               policy: TextPolicy = DEFAULT_POLICY, n_features: int = N_FEATURES) -> dict:
+    """Everything one chunk of metadata rows contributes (one Dask task): its problems, a digest
+    of each document's content key (to find copies across chunks), term statistics per year,
+    token and paragraph counts per year, figures table (or, with `figures_path`, the file it was
+    written to), and its paragraphs' hashed counts for clustering."""
     docs, problems = load_chunk(root, rows)
     if docs.empty:
         return {"problems": problems, "keys": [], "stats": None, "sizes": None, "figures": None, "X": None,
-                "paras": None}
+                "paras": None, "figure_file": None}
     paras = split_paragraphs(docs, flag_duplicates_=False)
     token_runs = [runs(t, policy.lemmatize) for t in paras["text"]]
     feats = [ngrams(r, policy.ngram_range) for r in token_runs]
@@ -123,29 +127,44 @@ def chunk_task(root: str, rows: list[tuple[int, dict]], policy: TextPolicy, n_fe
     stats, sizes, X = _term_stats(feats, tokens, paras, n_features)
     # a digest of each text's content key: the client compares 32 bytes per document, not its text
     keys = [(d.id, d.file, hashlib.sha256(content_key(d.raw_text).encode("utf-8")).digest()) for d in docs.itertuples()]
-    return {"problems": problems, "keys": keys, "stats": stats, "sizes": sizes, "figures": figures_table(docs),
-            "X": X, "paras": paras[["doc_id", "event_year", "para"]]}
+    figures = figures_table(docs)
+    if figures_path is not None:  # written here, so that the worker does not keep the table
+        figures = _write_figures(figures, figures_path)
+    return {"problems": problems, "keys": keys, "stats": stats, "sizes": sizes, "figures": figures,
+            "X": X, "paras": paras[["doc_id", "event_year", "para"]], "figure_file": figures_path}
 
 
-def _small(result: dict, figures: bool = True) -> dict:
+def _small(result: dict) -> dict:
     """What the client gathers from a chunk: its problems, document keys, token counts and
-    (unless they go to files) figures; term statistics are summed in the workers, paragraphs stay there."""
-    return {k: result[k] for k in ("problems", "keys", "sizes", *(["figures"] if figures else []))}
+    figures (None when written to a file); term statistics are summed in the workers, paragraphs stay there."""
+    return {k: result[k] for k in ("problems", "keys", "sizes", "figures", "figure_file")}
 
 
 # --- figures written per chunk, for a corpus whose figures table does not fit on the client ----
 
-_FIGURE_NUMBERS = {"event_year": "int64", "value": "float64", "period": "Int64", "start": "int64", "end": "int64"}
-
-
-def _write_figures(result: dict, path: str) -> str | None:
-    """A chunk's figures table as CSV at `path` (in the chunk's document order); None if the chunk
-    had no documents."""
-    if result["figures"] is None:
-        return None
+def _write_figures(figures: pd.DataFrame, path: str) -> None:
+    """A chunk's figures table as CSV at `path` (in the chunk's document order), written whole or
+    not at all: to a temporary name first, renamed when complete."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    result["figures"].to_csv(path, index=False, encoding="utf-8")
-    return path
+    partial_path = f"{path}.partial"
+    figures.to_csv(partial_path, index=False, encoding="utf-8")
+    os.replace(partial_path, path)
+
+
+def _read_figure_file(path: Path) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in FIGURE_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"{path}: no column {', '.join(missing)}: not a file scale.run wrote. Remove it, or run "
+                         "scale.run again with a new figures_dir.")
+    for col, dtype in NUMBER_DTYPES.items():
+        text = table[col]
+        try:
+            table[col] = pd.to_numeric(text.mask(text == "")).astype(dtype)
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"{path}: column {col}: {err}. The file was changed after scale.run wrote it: run "
+                             "scale.run again with a new figures_dir.") from None
+    return table[FIGURE_COLUMNS]
 
 
 def read_figures(folder) -> pd.DataFrame:
@@ -155,11 +174,14 @@ def read_figures(folder) -> pd.DataFrame:
     files = sorted(Path(folder).glob("figures-*.csv"))
     if not files:
         raise FileNotFoundError(f"{folder}: no figures-*.csv files. Pass the figures_dir given to scale.run.")
-    tables = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in files]
-    table = pd.concat(tables, ignore_index=True)
-    for col, dtype in _FIGURE_NUMBERS.items():
-        table[col] = pd.to_numeric(table[col].replace("", None)).astype(dtype)
-    return _in_document_order(table)
+    return _in_document_order(_concat_figures([_read_figure_file(f) for f in files]))
+
+
+def _concat_figures(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Chunks' figures tables as one. Tables without rows are left out (pandas gives a column
+    the object type when an empty table joins, and figures_table's empty table has no types)."""
+    kept = [t for t in tables if len(t)] or tables[:1]
+    return pd.concat(kept, ignore_index=True)
 
 
 def _stats(result: dict):
@@ -316,8 +338,8 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
     `processes=False`). Tasks are chunks of `chunk_rows` rows of metadata.csv. With
     `paragraph_labels`, the result also lists every paragraph with its cluster (a table as long
     as the corpus, held by the client: leave it off for a corpus larger than its memory). With
-    `figures_dir` (a new or empty folder, at the same path on every worker: shared storage on a
-    cluster), each chunk's worker writes its figures to figures_dir/figures-NNNNN.csv instead of
+    `figures_dir` (a folder without figures-*.csv files, at the same path on every worker and on
+    the client: shared storage on a cluster), each chunk's worker writes its figures to figures_dir/figures-NNNNN.csv instead of
     sending them to the client, and the result's `figure_files` lists them (read_figures reads
     them back as one table). Raises CorpusError with every problem found, as load_corpus does."""
     try:
@@ -333,19 +355,20 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
         figures_dir = Path(figures_dir).resolve()
         if figures_dir.exists() and (not figures_dir.is_dir() or any(figures_dir.glob("figures-*.csv"))):
             why = "not a folder" if not figures_dir.is_dir() else "already holds figures-*.csv files"
-            raise ValueError(f"{figures_dir}: {why}. Pass a new or empty folder for figures_dir "
-                             "(or remove those files).")
+            raise ValueError(f"{figures_dir}: {why}. Pass a folder without figures-*.csv files for figures_dir "
+                             "(a new one, or remove those files).")
     own = client is None
     cluster = None
     if own:
         client, cluster = _client(address, n_workers, processes)
     try:
         chunks = chunks_of(meta, chunk_rows)
+        paths = [str(figures_dir / f"figures-{i:05d}.csv") if figures_dir else None for i in range(len(chunks))]
         parts = client.map(partial(chunk_task, policy=policy, n_features=n_features), [str(root)] * len(chunks), chunks,
-                           pure=False)
+                           paths, pure=False)
         # The client holds what grows with the vocabulary or the figures found, and 32 bytes per
         # document for finding copies: term statistics are summed in the workers, paragraphs stay there.
-        small = client.gather(client.map(partial(_small, figures=figures_dir is None), parts, pure=False))
+        small = client.gather(client.map(_small, parts, pure=False))
         problems = [p for s in small for p in s["problems"]]
         first: dict[bytes, tuple[str, str]] = {}
         for s in small:
@@ -357,6 +380,9 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
                 else:
                     first[key] = (doc_id, file)
         if problems:
+            for path in paths:  # no figures of a corpus that was refused
+                if path:
+                    Path(path).unlink(missing_ok=True)
             raise CorpusError(problems)
         if not first:
             raise CorpusError(f"{root / 'metadata.csv'}: no documents listed. Add a row per file in raw/.")
@@ -365,11 +391,9 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
         sizes = pd.concat([s["sizes"] for s in small if s["sizes"] is not None]).groupby(level=0).sum()
         figures = figure_files = None
         if figures_dir is None:
-            figures = _in_document_order(pd.concat([s["figures"] for s in small if s["figures"] is not None],
-                                                   ignore_index=True))
+            figures = _in_document_order(_concat_figures([s["figures"] for s in small if s["figures"] is not None]))
         else:
-            paths = [str(figures_dir / f"figures-{i:05d}.csv") for i in range(len(parts))]
-            figure_files = [f for f in client.gather(client.map(_write_figures, parts, paths, pure=False)) if f]
+            figure_files = [s["figure_file"] for s in small if s["figure_file"]]
         del small
         # idf over hashed columns (paragraph frequencies add up), then mini-batches chunk by chunk
         df = np.zeros(n_features)

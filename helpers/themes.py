@@ -186,7 +186,7 @@ class KeynessData:
         self.X, self.terms, self.sizes = self.matrix.counts, self.matrix.terms, self.matrix.sizes
         self.paras = paras.reset_index(drop=True)
         self.doc_codes = np.unique(self.paras["doc_id"].astype(str), return_inverse=True)[1]
-        self._by_column = None  # (X by columns with each document's rows together, row order), made on first use
+        self._by_column = None  # X by columns, each document's rows together (see _dispersion)
         self._forms: dict[str, str] = {}  # term -> its verbatim forms here (see _with_forms)
 
     def _dispersion(self, rows: np.ndarray, cols: np.ndarray):
@@ -197,14 +197,14 @@ class KeynessData:
         # documents are its runs of equal document codes.
         if self._by_column is None:
             order = np.argsort(self.doc_codes, kind="stable")
-            self._by_column = (self.X[order].tocsc(), order)
-        by_column, order = self._by_column
+            self._by_column = (self.X[order].tocsc(), order, self.doc_codes[order])
+        by_column, order, doc_of = self._by_column
         Xc = by_column[:, cols]
         held = np.asarray(rows, bool)[order][Xc.indices]
         n = len(cols)
         paras = np.bincount(np.repeat(np.arange(n), np.diff(Xc.indptr))[held], minlength=n)
         col = np.repeat(np.arange(n), paras)  # entries stay grouped by column, in row order
-        values, doc = Xc.data[held], self.doc_codes[order][Xc.indices[held]]
+        values, doc = Xc.data[held], doc_of[Xc.indices[held]]
         total = np.bincount(col, weights=values, minlength=n)
         top = np.zeros(n)
         filled = paras > 0

@@ -64,3 +64,4 @@ def test_dask_rows_run_with_figures_gathered_and_written(tmp_path):
         result = run.dask_pipeline(corpus, workers=1, chunk_rows=2, figure_files=figure_files)
         assert result["chunks"] == 3 and result["seconds"] > 0 and result["client_peak_mb"] > 0
         assert len(result["worker_peak_mb"]) == 1 and result["worker_peak_mb"][0] > 0
+        assert result["figure_files"] == (3 if figure_files else 0)

@@ -145,11 +145,50 @@ def test_figures_written_per_chunk_read_back_as_the_table(x100, in_process, tmp_
     n_chunks = -(-len(docs) // 60)
     assert result.figure_files == [str(out / f"figures-{i:05d}.csv") for i in range(n_chunks)]
     pd.testing.assert_frame_equal(scale.read_figures(out), figures_table(docs), check_exact=True)
+    assert not list(out.glob("*.partial"))
 
 
 def test_figures_dir_holding_earlier_files_is_refused(corpus_copy, tmp_path):
     (tmp_path / "figures-00000.csv").write_text("doc_id\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="already holds figures-\\*.csv files. Pass a new or empty folder"):
+    with pytest.raises(ValueError, match="already holds figures-\\*.csv files. Pass a folder without figures-"):
         scale.run(corpus_copy, n_workers=1, processes=False, figures_dir=tmp_path)
     with pytest.raises(FileNotFoundError, match="no figures-\\*.csv files"):
         scale.read_figures(tmp_path / "elsewhere")
+
+
+def test_a_chunk_without_figures_changes_no_column_type(in_process):
+    docs, _, _ = in_process
+    table = figures_table(docs.iloc[:3])
+    empty = figures_table(docs.iloc[:0])
+    assert len(table) and not len(empty) and (empty.dtypes == object).sum() > 10  # why the guard exists
+    joined = scale._in_document_order(scale._concat_figures([empty, table, empty]))
+    pd.testing.assert_frame_equal(joined, table)
+
+
+def test_figure_files_that_were_changed_are_named(x100, tmp_path):
+    (tmp_path / "figures-00000.csv").write_text("doc_id,title\na,b\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="figures-00000.csv: no column source, published"):
+        scale.read_figures(tmp_path)
+    docs = load_corpus(x100).iloc[:2]
+    table = figures_table(docs)
+    table["start"] = table["start"].astype(str)
+    table.loc[0, "start"] = "12.5.7"
+    table.to_csv(tmp_path / "figures-00000.csv", index=False)
+    with pytest.raises(ValueError, match="figures-00000.csv: column start: .*run scale.run again with a new figures_dir"):
+        scale.read_figures(tmp_path)
+
+
+def test_figures_dir_that_is_a_file_is_refused(corpus_copy, tmp_path):
+    (tmp_path / "out").write_text("", encoding="utf-8")
+    with pytest.raises(ValueError, match="out: not a folder. Pass a folder without figures-"):
+        scale.run(corpus_copy, n_workers=1, processes=False, figures_dir=tmp_path / "out")
+
+
+def test_refused_corpus_leaves_no_figure_files(corpus_copy, tmp_path):
+    meta = corpus_copy / "metadata.csv"
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(".txt", ".md", 1)
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError):
+        scale.run(corpus_copy, n_workers=1, processes=False, chunk_rows=2, figures_dir=tmp_path / "figs")
+    assert not list((tmp_path / "figs").glob("figures-*"))
