@@ -295,6 +295,23 @@ def _raw_folder_problems(raw_dir: Path, listed: set[str], skip: set[str]) -> lis
     return problems
 
 
+def corpus_problems(root: Path, meta: pd.DataFrame) -> list[str]:
+    """The problems of the corpus as a whole, before any row is read: duplicate ids or files in
+    metadata.csv, and entries of raw/ that are not listed regular .txt files. Raises CorpusError
+    if raw/ is missing."""
+    raw_dir = root / "raw"
+    if not raw_dir.is_dir():
+        raise CorpusError(f"{raw_dir}: folder not found. Put one .txt file per document there.")
+    problems: list[str] = []
+    for col in ("id", "file"):
+        dup = meta[col][meta[col].duplicated(keep=False) & (meta[col] != "")]
+        for value, rows in dup.groupby(dup).groups.items():
+            problems.append(f"metadata.csv rows {', '.join(str(r + 2) for r in rows)}: duplicate {col} '{value}'; "
+                            f"each document needs its own {col}.")
+    listed = set(meta["file"])
+    return problems + _raw_folder_problems(raw_dir, listed, skip=set(interrupted_add(root, listed)))
+
+
 def load_corpus(root=None) -> pd.DataFrame:
     """One row per document, validated and cleaned; raises CorpusError listing every problem.
 
@@ -306,16 +323,7 @@ def load_corpus(root=None) -> pd.DataFrame:
     root = corpus_root(root)
     meta = read_metadata(root)
     raw_dir = root / "raw"
-    if not raw_dir.is_dir():
-        raise CorpusError(f"{raw_dir}: folder not found. Put one .txt file per document there.")
-    problems: list[str] = []
-    for col in ("id", "file"):
-        dup = meta[col][meta[col].duplicated(keep=False) & (meta[col] != "")]
-        for value, rows in dup.groupby(dup).groups.items():
-            problems.append(f"metadata.csv rows {', '.join(str(r + 2) for r in rows)}: duplicate {col} '{value}'; "
-                            f"each document needs its own {col}.")
-    listed = set(meta["file"])
-    problems += _raw_folder_problems(raw_dir, listed, skip=set(interrupted_add(root, listed)))
+    problems = corpus_problems(root, meta)
     checked = map_ordered(partial(_checked_row, raw_dir=raw_dir), enumerate(meta.to_dict("records")))
     problems += [p for _, found in checked for p in found]
     docs = [d for d, _ in checked if d is not None]

@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.stats import chi2
 
-from .loading import CorpusError, _checked_row, read_metadata
+from .loading import CorpusError, _checked_row, corpus_problems, read_metadata
 from .duplicates import content_key
 from .figure_table import COLUMNS as _COLUMNS, NUMBER_DTYPES, figures_table
 from .paths import corpus_root
@@ -357,6 +357,7 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
             why = "not a folder" if not figures_dir.is_dir() else "already holds figures-*.csv files"
             raise ValueError(f"{figures_dir}: {why}. Pass a folder without figures-*.csv files for figures_dir "
                              "(a new one, or remove those files).")
+    problems = corpus_problems(root, meta)  # as load_corpus checks them, in the same order
     own = client is None
     cluster = None
     if own:
@@ -369,7 +370,7 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
         # The client holds what grows with the vocabulary or the figures found, and 32 bytes per
         # document for finding copies: term statistics are summed in the workers, paragraphs stay there.
         small = client.gather(client.map(_small, parts, pure=False))
-        problems = [p for s in small for p in s["problems"]]
+        problems += [p for s in small for p in s["problems"]]
         first: dict[bytes, tuple[str, str]] = {}
         for s in small:
             for doc_id, file, key in s["keys"]:

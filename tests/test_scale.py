@@ -134,7 +134,24 @@ def test_bad_corpus_is_refused_with_every_problem(corpus_copy):
         scale.run(corpus_copy, n_workers=1, processes=False, chunk_rows=2)
     with pytest.raises(CorpusError) as loaded:
         load_corpus(corpus_copy)
-    assert set(on_cluster.value.problems) <= set(loaded.value.problems) and on_cluster.value.problems
+    assert on_cluster.value.problems == loaded.value.problems and on_cluster.value.problems
+
+
+def test_corpus_wide_problems_are_refused_as_load_corpus_does(corpus_copy):
+    # a duplicate id, a file in raw/ with no row: problems of no single chunk
+    meta = corpus_copy / "metadata.csv"
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    first_id = lines[1].split(",")[0]
+    lines[3] = first_id + lines[3][lines[3].index(","):]
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (corpus_copy / "raw" / "unlisted.txt").write_text("A text nobody listed.\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as on_cluster:
+        scale.run(corpus_copy, n_workers=1, processes=False, chunk_rows=2)
+    with pytest.raises(CorpusError) as loaded:
+        load_corpus(corpus_copy)
+    assert on_cluster.value.problems == loaded.value.problems
+    assert any(f"duplicate id '{first_id}'" in p for p in on_cluster.value.problems)
+    assert any("raw/unlisted.txt: has no row in metadata.csv" in p for p in on_cluster.value.problems)
 
 
 def test_figures_written_per_chunk_read_back_as_the_table(x100, in_process, tmp_path):
