@@ -10,18 +10,20 @@ Each chunk of rows is one task that reads, validates and cleans its documents (t
 `HashingVectorizer` under the project's text policy: a term's column is its hash, so chunks need
 no shared vocabulary and their counts add up. The chunk maps its columns back to its own terms
 (two of its terms sharing a column are counted exactly instead), so what it returns per event
-year is exact per term: occurrences, paragraphs and documents holding the term, its largest count
-in one paragraph, and the year's tokens. Summed over chunks (in the workers, four at a time), these give the vocabulary (min_df over
-paragraphs), the class-based TF-IDF top terms and the keyness table (each year against the rest)
-that the in-process helpers compute, with the same numbers. Figures are extracted per document
-in the chunk. Clustering runs scikit-learn's MiniBatchKMeans.partial_fit over the chunks' hashed
-TF-IDF rows, which stay in the workers' memory, and reports how many of each year's paragraphs
-fall in each cluster (the paragraphs themselves only with paragraph_labels=True): an approximation of the in-process k-means (hashed columns, one pass of mini-batches), not the
-same partition. Paragraphs are all counted (duplicate paragraphs are not set aside: finding near
-copies needs all paragraphs in one place). The client holds metadata.csv and, per document, its
-id, file and a 32-byte digest of its text (to find copies across chunks), the summed statistics
-and the figures table: not the texts. With figures_dir the workers write the figures table per
-chunk instead, and the client holds no figures.
+year is exact per term: occurrences, paragraphs and documents holding the term, its largest
+count in one paragraph, and the year's tokens. Summed over chunks (in the workers, four at a
+time), these give the vocabulary (min_df over paragraphs), the class-based TF-IDF top terms and
+the keyness table (each year against the rest) that the in-process helpers compute, with the
+same numbers. Figures are extracted per document in the chunk. Clustering runs scikit-learn's
+MiniBatchKMeans.partial_fit over the chunks' hashed TF-IDF rows, which stay in the workers'
+memory, and reports how many of each year's paragraphs fall in each cluster (the paragraphs
+themselves only with paragraph_labels=True): an approximation of the in-process k-means (hashed
+columns, one pass of mini-batches), not the same partition. Paragraphs are all counted
+(duplicate paragraphs are not set aside: finding near copies needs all paragraphs in one place).
+The client holds metadata.csv and, per document, its id, file and a 32-byte digest of its text
+(to find copies across chunks), the summed statistics and the figures table: not the texts. With
+figures_dir the workers write the figures table per chunk instead, and the client holds no
+figures.
 """
 from __future__ import annotations
 
@@ -129,14 +131,16 @@ def chunk_task(root: str, rows: list[tuple[int, dict]], figures_path: str | None
     keys = [(d.id, d.file, hashlib.sha256(content_key(d.raw_text).encode("utf-8")).digest()) for d in docs.itertuples()]
     figures = figures_table(docs)
     if figures_path is not None:  # written here, so that the worker does not keep the table
-        figures = _write_figures(figures, figures_path)
+        _write_figures(figures, figures_path)
+        figures = None
     return {"problems": problems, "keys": keys, "stats": stats, "sizes": sizes, "figures": figures,
             "X": X, "paras": paras[["doc_id", "event_year", "para"]], "figure_file": figures_path}
 
 
 def _small(result: dict) -> dict:
     """What the client gathers from a chunk: its problems, document keys, token counts and
-    figures (None when written to a file); term statistics are summed in the workers, paragraphs stay there."""
+    figures (None when written to a file); term statistics are summed in the workers, and
+    paragraphs stay there."""
     return {k: result[k] for k in ("problems", "keys", "sizes", "figures", "figure_file")}
 
 
@@ -339,9 +343,9 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
     `paragraph_labels`, the result also lists every paragraph with its cluster (a table as long
     as the corpus, held by the client: leave it off for a corpus larger than its memory). With
     `figures_dir` (a folder without figures-*.csv files, at the same path on every worker and on
-    the client: shared storage on a cluster), each chunk's worker writes its figures to figures_dir/figures-NNNNN.csv instead of
-    sending them to the client, and the result's `figure_files` lists them (read_figures reads
-    them back as one table). Raises CorpusError with every problem found, as load_corpus does."""
+    the client: shared storage on a cluster), each chunk's worker writes its figures to
+    figures_dir/figures-NNNNN.csv instead of sending them to the client, and the result's
+    `figure_files` lists them (read_figures reads them back as one table). Raises CorpusError with every problem found, as load_corpus does."""
     try:
         import distributed  # noqa: F401
     except ImportError:
