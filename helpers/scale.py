@@ -227,18 +227,22 @@ def _predict(model, result: dict, idf):
     return out
 
 
-def _cluster_counts(model, result: dict, idf):
-    """Paragraphs per (event year, cluster) in one chunk."""
+def _cluster_counts(model, result: dict, idf, labels: bool = False):
+    """Paragraphs per (event year, cluster) in one chunk, and (with `labels`) the labelled
+    paragraphs themselves, from one prediction."""
     out = _predict(model, result, idf)
-    return None if out is None else out.groupby(["event_year", "cluster"]).size()
+    if out is None:
+        return None, None
+    return out.groupby(["event_year", "cluster"]).size(), out if labels else None
 
 
 # --- the reductions, on the client ------------------------------------------------------------
 
-def vocabulary(stats: pd.DataFrame, min_df: int) -> pd.DataFrame:
-    """Per-chunk term statistics summed: one row per (term, event_year), only terms in at least
-    `min_df` paragraphs (the in-process TermMatrix's min_df), sorted by term then year."""
-    summed = _merge_stats(stats)
+def vocabulary(summed: pd.DataFrame, min_df: int) -> pd.DataFrame:
+    """The chunks' term statistics as _merge_stats summed them (one row per (term, event_year),
+    sorted by term then year), keeping only terms in at least `min_df` paragraphs (the
+    in-process TermMatrix's min_df)."""
+    summed = summed.copy()
     summed[STATS] = summed[STATS].astype(np.int64)  # counts, as the in-process count matrix holds them
     df = summed.groupby("term")["paras"].transform("sum")
     return summed[df >= min_df].reset_index(drop=True)
@@ -307,10 +311,12 @@ class ScaleResult:
 
 
 def _tree(client, merge, futures, fan_in: int = 4):
-    """One future holding `merge` of all `futures`, merged `fan_in` at a time in the workers."""
-    while len(futures) > 1:
+    """One future holding `merge` of all `futures`, merged `fan_in` at a time in the workers
+    (merge runs at least once, so a single future is merged too)."""
+    while True:
         futures = [client.submit(merge, *futures[i:i + fan_in], pure=False) for i in range(0, len(futures), fan_in)]
-    return futures[0]
+        if len(futures) <= 1:
+            return futures[0]
 
 
 def _in_document_order(figures: pd.DataFrame) -> pd.DataFrame:
@@ -345,7 +351,8 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
     `figures_dir` (a folder without figures-*.csv files, at the same path on every worker and on
     the client: shared storage on a cluster), each chunk's worker writes its figures to
     figures_dir/figures-NNNNN.csv instead of sending them to the client, and the result's
-    `figure_files` lists them (read_figures reads them back as one table). Raises CorpusError with every problem found, as load_corpus does."""
+    `figure_files` lists them (read_figures reads them back as one table). Raises CorpusError
+    with every problem found, as load_corpus does."""
     try:
         import distributed  # noqa: F401
     except ImportError:
@@ -371,8 +378,8 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
         paths = [str(figures_dir / f"figures-{i:05d}.csv") if figures_dir else None for i in range(len(chunks))]
         parts = client.map(partial(chunk_task, policy=policy, n_features=n_features), [str(root)] * len(chunks), chunks,
                            paths, pure=False)
-        # The client holds what grows with the vocabulary or the figures found, and 32 bytes per
-        # document for finding copies: term statistics are summed in the workers, paragraphs stay there.
+        # The client gathers per document only its id, file and a digest (to find copies across
+        # chunks); term statistics are summed in the workers, and paragraphs stay there.
         small = client.gather(client.map(_small, parts, pure=False))
         problems += [p for s in small for p in s["problems"]]
         first: dict[bytes, tuple[str, str]] = {}
@@ -412,14 +419,12 @@ def run(root=None, address: str | None = None, n_workers: int = 2, processes: bo
         for p in parts:
             model = client.submit(_partial_fit, model, p, idf_f, pure=False)
         n = len(parts)
-        counts = [c for c in client.gather(client.map(_cluster_counts, [model] * n, parts, [idf_f] * n, pure=False))
-                  if c is not None]
-        counts = (pd.concat(counts).groupby(level=[0, 1]).sum().unstack(fill_value=0)
+        predicted = [r for r in client.gather(client.map(partial(_cluster_counts, labels=paragraph_labels),
+                                                         [model] * n, parts, [idf_f] * n, pure=False))
+                     if r[0] is not None]
+        counts = (pd.concat([c for c, _ in predicted]).groupby(level=[0, 1]).sum().unstack(fill_value=0)
                   .reindex(columns=range(k), fill_value=0).rename_axis(index="event_year", columns="cluster"))
-        labelled = None
-        if paragraph_labels:
-            labelled = pd.concat([x for x in client.gather(client.map(_predict, [model] * n, parts, [idf_f] * n,
-                                                                      pure=False)) if x is not None], ignore_index=True)
+        labelled = pd.concat([x for _, x in predicted], ignore_index=True) if paragraph_labels else None
         years = sizes.index.to_numpy()
         return ScaleResult(stats=summed, sizes=sizes, top_terms=top_terms(summed),
                            keyness={y: keyness(summed, sizes, y) for y in years} if len(years) > 1 else {},

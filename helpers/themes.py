@@ -493,8 +493,9 @@ def _with_forms(table: pd.DataFrame, data: KeynessData) -> pd.DataFrame:
     todo = [t for t in terms if t not in forms]
     for part in ([t for t in todo if " " not in t], [t for t in todo if " " in t]):
         if part:
-            rows = np.unique(data.X[:, [column[t] for t in part]].nonzero()[0])
-            totals = np.asarray(data.X[:, [column[t] for t in part]].sum(axis=0)).ravel()
+            counts = data.X[:, [column[t] for t in part]]
+            rows = np.unique(counts.nonzero()[0])
+            totals = np.asarray(counts.sum(axis=0)).ravel()
             forms.update(surface_forms(data.paras["text"].iloc[rows], part, data.matrix.policy.lemmatize,
                                        counts=dict(zip(part, totals.tolist()))))
     return table.assign(forms=table["term"].map(forms))

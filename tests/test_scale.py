@@ -92,9 +92,13 @@ def test_clusters_cover_every_paragraph(on_cluster, in_process):
 
 
 def test_paragraphs_stay_in_the_workers_by_default(corpus_copy):
-    result = scale.run(corpus_copy, n_workers=1, processes=False, chunk_rows=7)
+    result = scale.run(corpus_copy, n_workers=1, processes=False, chunk_rows=7)  # one chunk
     assert result.clusters is None
-    n_paras = len(split_paragraphs(load_corpus(corpus_copy)))
+    paras = split_paragraphs(load_corpus(corpus_copy))
+    n_paras = len(paras)
+    # a single chunk's statistics are merged too: sorted by term, then year, as with many chunks
+    assert result.stats["term"].drop_duplicates().tolist() == TermMatrix(paras["text"]).terms.tolist()
+    assert result.stats.equals(result.stats.sort_values(["term", "event_year"]))
     assert result.cluster_counts.to_numpy().sum() == n_paras == result.sizes["paragraphs"].sum()
     assert list(result.cluster_counts.columns) == [0, 1, 2, 3]
 
