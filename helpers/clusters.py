@@ -8,7 +8,9 @@ outputs agree across back-ends far below the precision shown (tests/test_same_on
 
 Scale: the TF-IDF matrix stays sparse; choosing k uses at most `max_rows` paragraphs; the
 silhouette is computed on a fixed-size sample; agglomerative clustering (quadratic in n) runs on
-at most `max_n` paragraphs and assigns the rest to the nearest cluster centre.
+at most `max_n` paragraphs and assigns the rest to the nearest cluster centre. A matrix fitted
+many times (choose_k, stability) has its k-means++ and silhouette distances computed once
+(helpers/kmeans_seeding.py, `_Silhouettes`): scikit-learn's numbers, so the same results.
 """
 from __future__ import annotations
 
@@ -24,11 +26,13 @@ from scipy.spatial.distance import squareform
 from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.metrics import adjusted_rand_score, silhouette_samples
 from sklearn.metrics.pairwise import cosine_distances
 from sklearn.preprocessing import normalize
+from sklearn.utils import check_random_state
 from threadpoolctl import ThreadpoolController
 
+from .kmeans_seeding import SEEDING_ROWS, Seeding
 from .parallel import map_ordered
 from .text import DEFAULT_POLICY, TermMatrix, TextPolicy
 from .themes import class_tfidf_top, group_indicator
@@ -68,10 +72,10 @@ class Representation:
 MINIBATCH_ABOVE = 5_000
 
 
-def _kmeans(k: int, seed: int, n: int):
+def _kmeans(k: int, seed: int, n: int, seeding: Seeding | None = None):
     if n > MINIBATCH_ABOVE:
         return MiniBatchKMeans(n_clusters=k, n_init=3, batch_size=4096, random_state=seed)
-    return KMeans(n_clusters=k, n_init=10, random_state=seed)
+    return KMeans(n_clusters=k, n_init=10, random_state=seed, init=seeding or "k-means++")
 
 
 # Same partition on every CPU. On a dense matrix scikit-learn's k-means takes its distances from
@@ -118,14 +122,15 @@ def _fingerprint(X) -> bytes:
     return h.digest()
 
 
-def kmeans_labels(X, k: int, seed: int = 0) -> np.ndarray:
+def kmeans_labels(X, k: int, seed: int = 0, seeding: Seeding | None = None) -> np.ndarray:
     """k-means on L2-normalised rows (so Euclidean k-means ranks like cosine): 10 restarts, or
-    mini-batch k-means with 3 restarts above MINIBATCH_ABOVE rows. Identical on every CPU."""
+    mini-batch k-means with 3 restarts above MINIBATCH_ABOVE rows. Identical on every CPU.
+    `seeding` (a Seeding of X) only makes it faster when X is fitted many times: same labels."""
     if X.shape[0] > MEMO_ROWS:
-        return _fit_predict(_kmeans(k, seed, X.shape[0]), X)
+        return _fit_predict(_kmeans(k, seed, X.shape[0], seeding), X)
     key = (_fingerprint(X), k, seed)
     if key not in _MEMO:
-        _MEMO[key] = _fit_predict(_kmeans(k, seed, X.shape[0]), X)
+        _MEMO[key] = _fit_predict(_kmeans(k, seed, X.shape[0], seeding), X)
         if len(_MEMO) > MEMO_SIZE:
             _MEMO.popitem(last=False)
     _MEMO.move_to_end(key)
@@ -148,9 +153,19 @@ def permuted(counts, seed: int) -> sparse.csr_matrix:
     return TfidfTransformer().fit_transform(shuffled_counts(counts, seed)).tocsr()
 
 
-def _silhouette(X, labels, seed: int, sample_size: int) -> float:
-    n = X.shape[0]
-    return float(silhouette_score(X, labels, metric="cosine", sample_size=min(n, sample_size), random_state=seed))
+class _Silhouettes:
+    """`silhouette_score(X, labels, metric="cosine", sample_size=min(n, sample_size),
+    random_state=seed)` for many labellings of one X, with the sample's cosine distances computed
+    once rather than once per labelling. These are scikit-learn's own steps (the same permutation
+    of the rows; each cell's product does not depend on the other rows, so every distance is the
+    same number), and the values are identical (tests/test_kmeans_seeding.py)."""
+
+    def __init__(self, X, seed: int, sample_size: int):
+        self.rows = check_random_state(seed).permutation(X.shape[0])[:min(X.shape[0], sample_size)]
+        self.distances = cosine_distances(X[self.rows])  # sparse x sparse product: no BLAS
+
+    def __call__(self, labels) -> float:
+        return float(np.mean(silhouette_samples(self.distances, np.asarray(labels)[self.rows], metric="precomputed")))
 
 
 # A k beats the baseline when its silhouette is more than this many standard deviations of the
@@ -165,15 +180,15 @@ BEATS_SD = 3
 PARALLEL_FROM = 1_000
 
 
-def _score_k(k: int, X, nulls, seed: int, n_seeds: int, sample_size: int) -> dict:
-    """choose_k's row for one k (module-level, so that a process pool can run it)."""
-    labels = kmeans_labels(X, k, seed)
-    null = [_silhouette(P, kmeans_labels(P, k, seed), seed, sample_size) for P in nulls]
-    ari = [adjusted_rand_score(labels, kmeans_labels(X, k, s)) for s in range(seed + 1, seed + 1 + n_seeds)]
-    return {"k": k, "silhouette": _silhouette(X, labels, seed, sample_size),
-            "null_mean": np.mean(null) if null else np.nan, "null_sd": np.std(null) if null else np.nan,
-            "null_max": np.max(null) if null else np.nan, "seed_ari": np.mean(ari) if ari else np.nan,
-            "smallest_cluster": int(np.bincount(labels).min())}
+def _fit_ks(task, ks, sample_size: int) -> list[tuple[np.ndarray, float | None]]:
+    """choose_k's fits of one matrix with one seed at every k: (labels, silhouette or None).
+    One task per matrix, so its k-means++ and silhouette distances are computed once for all k
+    (module-level, so that a process pool can run it)."""
+    M, seed, with_silhouette = task
+    seeding = Seeding(M) if M.shape[0] <= SEEDING_ROWS else None
+    silhouette = _Silhouettes(M, seed, sample_size) if with_silhouette else None
+    fits = [kmeans_labels(M, k, seed, seeding) for k in ks]
+    return [(labels, silhouette(labels) if silhouette else None) for labels in fits]
 
 
 def choose_k(rep: Representation, ks, seed: int = 0, n_null: int = 10, n_seeds: int = 5, sample_size: int = 2000,
@@ -191,8 +206,19 @@ def choose_k(rep: Representation, ks, seed: int = 0, n_null: int = 10, n_seeds: 
     n = X.shape[0]
     nulls = [permuted(counts, seed + 1000 + i) for i in range(n_null)]
     ks = [k for k in ks if 2 <= k < n]
-    score = partial(_score_k, X=X, nulls=nulls, seed=seed, n_seeds=n_seeds, sample_size=sample_size)
-    rows = map_ordered(score, ks, min_items=1 if n >= PARALLEL_FROM else len(ks) + 1)
+    tasks = [(X, seed, True)] + [(P, seed, True) for P in nulls] + [(X, s, False) for s in range(seed + 1, seed + 1 + n_seeds)]
+    fits = map_ordered(partial(_fit_ks, ks=ks, sample_size=sample_size), tasks,
+                       min_items=1 if n >= PARALLEL_FROM else len(tasks) + 1)
+    real, null_fits, seed_fits = fits[0], fits[1:1 + n_null], fits[1 + n_null:]
+    rows = []
+    for j, k in enumerate(ks):
+        labels, silhouette = real[j]
+        null = [f[j][1] for f in null_fits]
+        ari = [adjusted_rand_score(labels, f[j][0]) for f in seed_fits]
+        rows.append({"k": k, "silhouette": silhouette,
+                     "null_mean": np.mean(null) if null else np.nan, "null_sd": np.std(null) if null else np.nan,
+                     "null_max": np.max(null) if null else np.nan, "seed_ari": np.mean(ari) if ari else np.nan,
+                     "smallest_cluster": int(np.bincount(labels).min())})
     out = pd.DataFrame(rows, columns=["k", "silhouette", "null_mean", "null_sd", "null_max", "seed_ari",
                                       "smallest_cluster"])
     out["excess"] = out["silhouette"] - out["null_mean"]
@@ -328,10 +354,12 @@ def hennig_band(jaccard: float) -> str:
     return next(name for upper, name in HENNIG_BANDS if jaccard < upper)
 
 
-def _stability_run(plan, X, k: int, n: int) -> np.ndarray:
+def _stability_run(plan, X, k: int, n: int, seeding: Seeding | None = None) -> np.ndarray:
     """One stability run: fit with the plan's seed on X (or on its resample rows), label X."""
     _, s, sample = plan
-    return _fit_predict(_kmeans(k, s, n), X, sample)
+    if seeding is not None and sample is not None:
+        seeding = seeding.subset(sample)
+    return _fit_predict(_kmeans(k, s, n, seeding), X, sample)
 
 
 # Stability on at most this many paragraphs: a fixed random sample of them (the reference fit
@@ -358,7 +386,8 @@ def stability(rep: Representation, k: int, reference: np.ndarray, n_seeds: int =
     n = X.shape[0]
     plans = [("seed", s, None) for s in range(seed + 1, seed + 1 + n_seeds)]
     plans += [("bootstrap", seed, rng.choice(n, n, replace=True)) for _ in range(n_boot)]
-    fit = partial(_stability_run, X=X, k=k, n=n_all)
+    seeding = Seeding(X) if n <= SEEDING_ROWS and n_all <= MINIBATCH_ABOVE else None  # same results, faster
+    fit = partial(_stability_run, X=X, k=k, n=n_all, seeding=seeding)
     for (kind, _, _), labels in zip(plans, map_ordered(fit, plans, min_items=1 if n >= PARALLEL_FROM else len(plans) + 1)):
         runs.append({"perturbation": kind, "ari": adjusted_rand_score(reference, labels)})
         for c in jaccards:
