@@ -3,14 +3,19 @@ that describe their paragraphs, stability in Hennig's bands, shares by group.
 
 Same results on every CPU: everything that decides a partition (k-means, silhouettes,
 agglomerative clustering, assignment to centres) runs on the sparse TF-IDF matrix with no BLAS
-call, and k-means on one thread (see `_fit_predict`). Only NMF and the 2-D map use BLAS; their
-outputs agree across back-ends far below the precision shown (tests/test_same_on_every_cpu.py).
+matrix product, and k-means on one thread (see `_fit_predict`). One BLAS call remains, in
+scikit-learn's k-means++ (kept as it is by kmeans_seeding): each candidate's potential is a dot
+product of its distances with unit weights, whose last bit may differ between CPUs; it changes
+a draw only if a random value falls within that bit of a boundary. Only NMF and the 2-D map
+use BLAS products; their outputs agree across back-ends far below the precision shown
+(tests/test_same_on_every_cpu.py).
 
 Scale: the TF-IDF matrix stays sparse; choosing k uses at most `max_rows` paragraphs; the
 silhouette is computed on a fixed-size sample; agglomerative clustering (quadratic in n) runs on
 at most `max_n` paragraphs and assigns the rest to the nearest cluster centre. A matrix fitted
-many times (choose_k, stability) has its k-means++ and silhouette distances computed once
-(helpers/kmeans_seeding.py, `_Silhouettes`): scikit-learn's numbers, so the same results.
+many times (choose_k, stability) keeps the k-means++ distances it has computed
+(helpers/kmeans_seeding.py), and choose_k computes each silhouette sample's distances once per
+matrix and seed (`_Silhouettes`): scikit-learn's numbers, so the same results.
 """
 from __future__ import annotations
 
@@ -23,10 +28,11 @@ import pandas as pd
 from scipy import sparse
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import squareform
+from sklearn import get_config
 from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.metrics import adjusted_rand_score, silhouette_samples
+from sklearn.metrics import adjusted_rand_score, silhouette_samples, silhouette_score
 from sklearn.metrics.pairwise import cosine_distances
 from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
@@ -156,15 +162,22 @@ def permuted(counts, seed: int) -> sparse.csr_matrix:
 class _Silhouettes:
     """`silhouette_score(X, labels, metric="cosine", sample_size=min(n, sample_size),
     random_state=seed)` for many labellings of one X, with the sample's cosine distances computed
-    once rather than once per labelling. These are scikit-learn's own steps (the same permutation
-    of the rows; each cell's product does not depend on the other rows, so every distance is the
-    same number), and the values are identical (tests/test_kmeans_seeding.py)."""
+    once rather than once per labelling: scikit-learn's own steps (the same permutation of the
+    rows, the same call for the distances), so the same values (tests/test_kmeans_seeding.py).
+    Only while scikit-learn would compute them in one piece: a sample too large for its
+    working_memory is cut into row chunks whose diagonals are not zeroed, so there every
+    labelling gets silhouette_score itself."""
 
     def __init__(self, X, seed: int, sample_size: int):
-        self.rows = check_random_state(seed).permutation(X.shape[0])[:min(X.shape[0], sample_size)]
-        self.distances = cosine_distances(X[self.rows])  # sparse x sparse product: no BLAS
+        self.X, self.seed, self.m = X, seed, min(X.shape[0], sample_size)
+        self.distances = None
+        if get_config()["working_memory"] * 2 ** 20 // (8 * self.m) >= self.m:  # pairwise_distances_chunked's rows per chunk
+            self.rows = check_random_state(seed).permutation(X.shape[0])[:self.m]
+            self.distances = cosine_distances(X[self.rows])  # sparse x sparse product: no BLAS
 
     def __call__(self, labels) -> float:
+        if self.distances is None:
+            return float(silhouette_score(self.X, labels, metric="cosine", sample_size=self.m, random_state=self.seed))
         return float(np.mean(silhouette_samples(self.distances, np.asarray(labels)[self.rows], metric="precomputed")))
 
 
@@ -174,7 +187,7 @@ class _Silhouettes:
 BEATS_SD = 3
 
 
-# From this many rows, choose_k's values of k and stability's runs go to a process pool (each fit
+# From this many rows, choose_k's matrices and stability's runs go to a process pool (each fit
 # is single-threaded and seeded, so the results are those of a loop); on fewer, a pool's start-up
 # would cost more than the fits.
 PARALLEL_FROM = 1_000
@@ -182,7 +195,7 @@ PARALLEL_FROM = 1_000
 
 def _fit_ks(task, ks, sample_size: int) -> list[tuple[np.ndarray, float | None]]:
     """choose_k's fits of one matrix with one seed at every k: (labels, silhouette or None).
-    One task per matrix, so its k-means++ and silhouette distances are computed once for all k
+    One task per matrix and seed, so its k-means++ and silhouette distances serve every k
     (module-level, so that a process pool can run it)."""
     M, seed, with_silhouette = task
     seeding = Seeding(M) if M.shape[0] <= SEEDING_ROWS else None
@@ -207,8 +220,10 @@ def choose_k(rep: Representation, ks, seed: int = 0, n_null: int = 10, n_seeds: 
     nulls = [permuted(counts, seed + 1000 + i) for i in range(n_null)]
     ks = [k for k in ks if 2 <= k < n]
     tasks = [(X, seed, True)] + [(P, seed, True) for P in nulls] + [(X, s, False) for s in range(seed + 1, seed + 1 + n_seeds)]
-    fits = map_ordered(partial(_fit_ks, ks=ks, sample_size=sample_size), tasks,
-                       min_items=1 if n >= PARALLEL_FROM else len(tasks) + 1)
+    fits = [[] for _ in tasks]  # no k to try: nothing to fit
+    if ks:
+        fits = map_ordered(partial(_fit_ks, ks=ks, sample_size=sample_size), tasks,
+                           min_items=1 if n >= PARALLEL_FROM else len(tasks) + 1)
     real, null_fits, seed_fits = fits[0], fits[1:1 + n_null], fits[1 + n_null:]
     rows = []
     for j, k in enumerate(ks):
@@ -386,7 +401,9 @@ def stability(rep: Representation, k: int, reference: np.ndarray, n_seeds: int =
     n = X.shape[0]
     plans = [("seed", s, None) for s in range(seed + 1, seed + 1 + n_seeds)]
     plans += [("bootstrap", seed, rng.choice(n, n, replace=True)) for _ in range(n_boot)]
-    seeding = Seeding(X) if n <= SEEDING_ROWS and n_all <= MINIBATCH_ABOVE else None  # same results, faster
+    # same results, faster; only where the runs stay in this process: each pool worker would
+    # build the distance table again for its few runs
+    seeding = Seeding(X) if n < PARALLEL_FROM and n_all <= MINIBATCH_ABOVE else None
     fit = partial(_stability_run, X=X, k=k, n=n_all, seeding=seeding)
     for (kind, _, _), labels in zip(plans, map_ordered(fit, plans, min_items=1 if n >= PARALLEL_FROM else len(plans) + 1)):
         runs.append({"perturbation": kind, "ari": adjusted_rand_score(reference, labels)})

@@ -5,12 +5,13 @@ from a few candidate rows to all rows. On the small sparse matrices of the noteb
 is per-call overhead (slicing the matrix, transposing it for the product): it was 85% of the time
 notebook 03 spends choosing k, where the same matrix is fitted at many k, seeds and restarts.
 `Seeding(X)` is a callable for `KMeans(init=...)` that makes the same random draws in the same
-order and the same arithmetic on the same numbers as scikit-learn 1.9's `_kmeans_plusplus` (unit
-sample weights), but reads the distances from tables built once for X. The centres, and so the
-partitions, are bit-identical (tests/test_kmeans_seeding.py compares them, so an upgrade of
-scikit-learn that changes its seeding fails there rather than changing results unnoticed).
+order and the same arithmetic on the same numbers as scikit-learn 1.9's `_kmeans_plusplus` (with
+unit sample weights, KMeans's default), but computes the distances once for all rows, as
+candidates and as first centres: every restart at every k reads them back. The centres, and so the
+partitions, are bit-identical (tests/test_kmeans_seeding.py compares them with scikit-learn's
+own, so an upgrade that changes its seeding fails there rather than changing results unnoticed).
 
-The tables are n x n floats (32 MB at SEEDING_ROWS), so they are used only up to that many rows.
+Memory: two n x n tables of floats (64 MB at SEEDING_ROWS rows, the most it is used for).
 """
 from __future__ import annotations
 
@@ -20,62 +21,80 @@ from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils.extmath import row_norms
 
 SEEDING_ROWS = 2_000
-BLOCK = 256
+BLOCK = 256  # rows per dense block of first centres (a bounded dense copy)
 
 
 class Seeding:
-    """k-means++ seeding for the sparse float64 matrix X (pass as `KMeans(init=Seeding(X))`)."""
+    """k-means++ seeding for the sparse float64 matrix X: `KMeans(init=Seeding(X)).fit(X)`, with
+    no sample weights. Fitting any other matrix with it raises ValueError."""
 
     def __init__(self, X):
-        self.X = sparse.csr_matrix(X)
-        if self.X.dtype != np.float64:
-            raise ValueError(f"Seeding needs float64 rows, got {self.X.dtype}")
+        if not sparse.issparse(X) or X.dtype != np.float64:
+            raise ValueError(f"Seeding needs a sparse float64 matrix, got {type(X).__name__} of {X.dtype}")
+        self.X = X.tocsr()
         self.sq = row_norms(self.X, squared=True)
-        self._weights = np.ones(self.X.shape[0])
-        self._rows = None    # distances from each row (a sparse row, as a candidate) to every row
-        self._firsts = None  # the same from each row as a first centre (a dense row, as scikit-learn has it)
-
-    def _candidates(self) -> np.ndarray:
-        if self._rows is None:
-            # a copy, not X itself: with X twice scikit-learn takes its "same matrix" path, which
-            # zeroes the diagonal and reuses the norms, where the candidates' call does neither
-            self._rows = euclidean_distances(self.X.copy(), self.X, Y_norm_squared=self.sq, squared=True)
-        return self._rows
-
-    def _first(self, i: int) -> np.ndarray:
-        if self._firsts is None:
-            # dense blocks of rows, as scikit-learn makes the first centre dense (its distances
-            # can differ from the sparse row's in the last bit); blocks bound the dense copy
-            self._firsts = np.vstack([euclidean_distances(self.X[a:a + BLOCK].toarray(), self.X, Y_norm_squared=self.sq,
-                                                          squared=True) for a in range(0, self.X.shape[0], BLOCK)])
-        return self._firsts[i:i + 1]
+        n = self.X.shape[0]
+        self._weights = np.ones(n)
+        self._parent, self._map = self, None   # a subset reads its parent's tables through _map
+        self._rows = self._firsts = None
 
     def subset(self, rows) -> "Seeding":
-        """The Seeding of X[rows] (rows may repeat, as in a bootstrap resample), read from these
-        tables: each distance depends only on its two rows, so the numbers are those a Seeding
-        of X[rows] would compute."""
+        """The Seeding of X[rows] (rows may repeat, as in a bootstrap resample), reading this one's
+        tables: each distance depends only on its two rows, so the numbers are those a Seeding of
+        X[rows] would compute (tested)."""
+        rows = np.asarray(rows)
         out = Seeding.__new__(Seeding)
-        out.X, out.sq, out._weights = self.X[rows], self.sq[rows], np.ones(len(rows))
-        self._first(0)  # both tables built
-        out._rows, out._firsts = self._candidates()[np.ix_(rows, rows)], self._firsts[np.ix_(rows, rows)]
+        out.X, out._weights = self.X[rows], np.ones(len(rows))
+        out._parent, out._map = self._parent, rows if self._map is None else self._map[rows]
         return out
 
+    def _candidates(self, ids) -> np.ndarray:
+        """Distances from rows `ids` (sparse rows, as scikit-learn slices its candidates) to every
+        row: a fresh (len(ids), n) array, read from one table computed at the first draw (nearly
+        every row is drawn by the restarts of a few fits)."""
+        if self._map is not None:
+            return self._parent._candidates(self._map[ids])[:, self._map]
+        if self._rows is None:
+            # a copy, not X itself: with X twice scikit-learn takes its "same matrix" path
+            # (diagonal zeroed, norms reused), which the candidates' call does not
+            self._rows = euclidean_distances(self.X.copy(), self.X, Y_norm_squared=self.sq, squared=True)
+        return self._rows[ids]
+
+    def _first(self, i: int) -> np.ndarray:
+        """Distances from row i as a first centre (a dense row, as scikit-learn has it: its
+        distances can differ from the sparse row's in the last bit) to every row: a fresh (1, n)
+        array. Computed for all rows at the first draw, in dense blocks of rows (scipy's product
+        sums each row's terms in the same order for one vector or many: tested)."""
+        if self._map is not None:
+            return self._parent._first(int(self._map[i]))[:, self._map]
+        if self._firsts is None:
+            X = self.X
+            self._firsts = np.vstack([euclidean_distances(X[a:a + BLOCK].toarray(), X, Y_norm_squared=self.sq, squared=True)
+                                      for a in range(0, X.shape[0], BLOCK)])
+        return self._firsts[i:i + 1].copy()
+
+    def _check(self, X) -> None:
+        same = (sparse.issparse(X) and X.shape == self.X.shape and X.dtype == np.float64
+                and np.array_equal(X.indptr, self.X.indptr) and np.array_equal(X.indices, self.X.indices)
+                and np.array_equal(X.data, self.X.data))
+        if not same:
+            raise ValueError(f"this Seeding was built for another matrix ({self.X.shape}, {self.X.nnz} non-zeros): "
+                             "pass Seeding(X) of the matrix being fitted")
+
     def __call__(self, X, n_clusters: int, random_state) -> np.ndarray:
-        if X.shape != self.X.shape:
-            raise ValueError(f"this Seeding was built for a {self.X.shape} matrix, not {X.shape}")
+        self._check(X)
         n, w = X.shape[0], self._weights
         trials = 2 + int(np.log(n_clusters))
         first = random_state.choice(n, p=w / w.sum())
         chosen = [first]
         closest = self._first(first)
         pot = closest @ w
-        rows = self._candidates()
         for _ in range(1, n_clusters):
             # draw candidates in proportion to the squared distance to the nearest centre so far,
             # keep the one that lowers the total the most (scikit-learn's greedy k-means++)
             ids = np.searchsorted(np.cumsum(w * closest), random_state.uniform(size=trials) * pot)
             np.clip(ids, None, closest.size - 1, out=ids)
-            dist = rows[ids]
+            dist = self._candidates(ids)
             np.minimum(closest, dist, out=dist)
             pots = dist @ w.reshape(-1, 1)
             best = np.argmin(pots)

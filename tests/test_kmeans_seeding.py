@@ -1,9 +1,12 @@
-"""The k-means++ seeding from precomputed distances and the silhouettes from one distance matrix
-give scikit-learn's own results bit for bit, and choose_k built on them gives the table of the
-plain loop it replaced."""
+"""The k-means++ seeding from kept distances and the silhouettes from one distance matrix give
+scikit-learn's own results bit for bit, and choose_k and stability built on them give the
+tables of the plain loops they replaced."""
+import collections
+
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn
 from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
@@ -21,61 +24,89 @@ def rep():
     return clusters.Representation(select_paragraphs(split_paragraphs(load_corpus())))
 
 
-def _random_rows(n=2 * BLOCK + 37, p=300, seed=3):
+@pytest.fixture
+def no_memo(monkeypatch):
+    """kmeans_labels' memo emptied, so that every fit of the test is made, not read back."""
+    monkeypatch.setattr(clusters, "_MEMO", collections.OrderedDict())
+
+
+def _random_rows(n=2 * BLOCK + 48, p=300, seed=3):
     """L2-normalised sparse rows, more than two blocks of them, with some rows repeated."""
     X = sparse.random(n, p, density=0.04, random_state=seed, format="csr")
     X = X[np.flatnonzero(np.diff(X.indptr) > 0)]
-    X = sparse.vstack([X, X[:25]]).tocsr()
-    return normalize(X)
+    return normalize(sparse.vstack([X, X[:25]]).tocsr())
 
 
-def _matrices(rep):
-    return {"real": rep.X, "shuffled": clusters.permuted(rep.counts, 1000), "random": _random_rows()}
-
-
-def _same_fit(X, k, seed):
+def _fits(X, k, seed, init):
     with clusters._threadpools().limit(limits=1):
-        plain = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(X)
-        seeded = KMeans(n_clusters=k, n_init=10, random_state=seed, init=Seeding(X)).fit(X)
-    return (np.array_equal(plain.labels_, seeded.labels_) and np.array_equal(plain.cluster_centers_, seeded.cluster_centers_)
-            and plain.inertia_ == seeded.inertia_)
+        return KMeans(n_clusters=k, n_init=10, random_state=seed, init=init).fit(X)
+
+
+def _same(a, b) -> bool:
+    return (np.array_equal(a.labels_, b.labels_) and np.array_equal(a.cluster_centers_, b.cluster_centers_)
+            and a.inertia_ == b.inertia_)
 
 
 @pytest.mark.parametrize("name", ["real", "shuffled", "random"])
 def test_seeding_gives_scikit_learns_centres_and_labels(rep, name):
-    X = _matrices(rep)[name]
+    X = {"real": rep.X, "shuffled": clusters.permuted(rep.counts, 1000), "random": _random_rows()}[name]
+    seeding = Seeding(X)  # one for every fit, as choose_k uses it: rows kept from earlier fits are read back
     cases = [(k, seed) for k in (2, 3, 5, 8) for seed in (0, 1, 7)]
-    assert [c for c in cases if not _same_fit(X, *c)] == []
+    assert [c for c in cases if not _same(_fits(X, *c, "k-means++"), _fits(X, *c, seeding))] == []
 
 
-def test_seeding_its_own_first_centres_match_each_row():
-    # the first centre's distances come from dense blocks: every row's must be the row's own call
+@pytest.mark.parametrize("name", ["real", "random"])
+def test_a_subset_seeds_a_bootstrap_resample_as_scikit_learn_does(rep, name):
+    X = rep.X if name == "real" else _random_rows()
+    seeding = Seeding(X)
+    for k, seed in [(2, 0), (4, 1), (6, 2)]:
+        rows = np.random.default_rng(seed).choice(X.shape[0], X.shape[0], replace=True)
+        assert _same(_fits(X[rows], k, seed, "k-means++"), _fits(X[rows], k, seed, seeding.subset(rows)))
+
+
+def test_first_centres_from_blocks_equal_scikit_learns_single_row_call():
     X = _random_rows()
-    s = Seeding(X)
-    for i in (0, BLOCK - 1, BLOCK, X.shape[0] - 1):
-        single = euclidean_distances(X[[i]].toarray(), X, Y_norm_squared=s.sq, squared=True)
-        assert np.array_equal(s._first(i), single)
+    seeding = Seeding(X)
+    for i in (0, 1, BLOCK - 1, BLOCK, 2 * BLOCK + 1, X.shape[0] - 1):
+        single = euclidean_distances(X[[i]].toarray(), X, Y_norm_squared=seeding.sq, squared=True)
+        assert np.array_equal(seeding._first(i), single)
 
 
-def test_seeding_refuses_another_matrix_and_other_dtypes(rep):
-    with pytest.raises(ValueError, match="built for a"):
-        KMeans(n_clusters=2, n_init=1, init=Seeding(rep.X[:20])).fit(rep.X)
-    with pytest.raises(ValueError, match="float64"):
+def test_seeding_refuses_another_matrix(rep):
+    other = rep.X.copy()
+    other.data = other.data[::-1].copy()  # same shape and pattern size, other numbers
+    with pytest.raises(ValueError, match="built for another matrix"):
+        _fits(other, 2, 0, Seeding(rep.X))
+    with pytest.raises(ValueError, match="built for another matrix"):
+        _fits(rep.X[:20], 2, 0, Seeding(rep.X))
+    with pytest.raises(ValueError, match="sparse float64"):
         Seeding(rep.X.astype(np.float32))
+    with pytest.raises(ValueError, match="sparse float64"):
+        Seeding(rep.X.toarray())
 
 
-@pytest.mark.parametrize("sample_size", [2000, 30])
-def test_silhouettes_from_one_matrix_equal_silhouette_score(rep, sample_size):
-    many = clusters._Silhouettes(rep.X, 4, sample_size)
+@pytest.mark.parametrize("name, sample_size", [("real", 2000), ("real", 30), ("random", 200)])
+def test_silhouettes_from_one_matrix_equal_silhouette_score(rep, name, sample_size):
+    X = rep.X if name == "real" else _random_rows()
+    many = clusters._Silhouettes(X, 4, sample_size)
+    assert many.distances is not None
     for k in (2, 3, 6):
-        labels = clusters.kmeans_labels(rep.X, k, 0)
-        expected = silhouette_score(rep.X, labels, metric="cosine", sample_size=min(rep.X.shape[0], sample_size),
-                                    random_state=4)
-        assert many(labels) == expected
+        labels = clusters.kmeans_labels(X, k, 0)
+        assert many(labels) == silhouette_score(X, labels, metric="cosine", sample_size=min(X.shape[0], sample_size),
+                                                random_state=4)
+
+
+def test_silhouettes_fall_back_where_scikit_learn_would_cut_the_sample():
+    X = _random_rows()
+    with sklearn.config_context(working_memory=1):  # 1 MiB: 585 rows of 585 distances do not fit in one piece
+        many = clusters._Silhouettes(X, 0, 2000)
+        assert many.distances is None
+        labels = clusters.kmeans_labels(X, 3, 0)
+        assert many(labels) == silhouette_score(X, labels, metric="cosine", sample_size=X.shape[0], random_state=0)
 
 
 def _choose_k_as_before(rep, ks, seed, n_null, n_seeds, sample_size=2000):
-    """choose_k as written before the seeding tables: one row per k from plain scikit-learn calls."""
+    """choose_k as written before the seeding: one row per k from plain scikit-learn calls."""
     def fit(X, k, s):
         with clusters._threadpools().limit(limits=1):
             return KMeans(n_clusters=k, n_init=10, random_state=s).fit_predict(X)
@@ -86,39 +117,35 @@ def _choose_k_as_before(rep, ks, seed, n_null, n_seeds, sample_size=2000):
     X = rep.X
     nulls = [clusters.permuted(rep.counts, seed + 1000 + i) for i in range(n_null)]
     rows = []
-    for k in ks:
+    for k in [k for k in ks if 2 <= k < X.shape[0]]:
         labels = fit(X, k, seed)
         null = [sil(P, fit(P, k, seed)) for P in nulls]
         ari = [adjusted_rand_score(labels, fit(X, k, s)) for s in range(seed + 1, seed + 1 + n_seeds)]
-        rows.append({"k": k, "silhouette": sil(X, labels), "null_mean": np.mean(null), "null_sd": np.std(null),
-                     "null_max": np.max(null), "seed_ari": np.mean(ari), "smallest_cluster": int(np.bincount(labels).min())})
-    out = pd.DataFrame(rows)
+        rows.append({"k": k, "silhouette": sil(X, labels), "null_mean": np.mean(null) if null else np.nan,
+                     "null_sd": np.std(null) if null else np.nan, "null_max": np.max(null) if null else np.nan,
+                     "seed_ari": np.mean(ari) if ari else np.nan, "smallest_cluster": int(np.bincount(labels).min())})
+    out = pd.DataFrame(rows, columns=["k", "silhouette", "null_mean", "null_sd", "null_max", "seed_ari", "smallest_cluster"])
     out["excess"] = out["silhouette"] - out["null_mean"]
     out["beats_null"] = out["excess"] > clusters.BEATS_SD * out["null_sd"]
     return out
 
 
-@pytest.mark.parametrize("seed", [0, 3])
-def test_choose_k_equals_the_plain_loop(rep, seed):
-    ks = range(2, 9)
-    pd.testing.assert_frame_equal(clusters.choose_k(rep, ks, seed=seed, n_null=4, n_seeds=3),
-                                  _choose_k_as_before(rep, ks, seed, n_null=4, n_seeds=3), check_exact=True)
+@pytest.mark.parametrize("seed, ks, n_null, n_seeds", [(0, range(2, 9), 4, 3), (3, range(2, 9), 4, 3),
+                                                       (1, [2, 5], 0, 2), (2, [3, 4], 3, 0), (0, [1, 500], 2, 2)])
+def test_choose_k_equals_the_plain_loop(rep, no_memo, seed, ks, n_null, n_seeds):
+    pd.testing.assert_frame_equal(clusters.choose_k(rep, ks, seed=seed, n_null=n_null, n_seeds=n_seeds),
+                                  _choose_k_as_before(rep, ks, seed, n_null=n_null, n_seeds=n_seeds), check_exact=True)
 
 
-def test_a_subset_seeds_a_bootstrap_resample_as_scikit_learn_does(rep):
-    rows = np.random.default_rng(5).choice(rep.X.shape[0], rep.X.shape[0], replace=True)
-    Xb = rep.X[rows]
-    for k, seed in [(2, 0), (4, 1), (6, 2)]:
-        with clusters._threadpools().limit(limits=1):
-            plain = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(Xb)
-            seeded = KMeans(n_clusters=k, n_init=10, random_state=seed, init=Seeding(rep.X).subset(rows)).fit(Xb)
-        assert np.array_equal(plain.cluster_centers_, seeded.cluster_centers_) and np.array_equal(plain.labels_, seeded.labels_)
-
-
-def test_stability_with_the_seeding_tables_equals_without(rep, monkeypatch):
+@pytest.mark.parametrize("pooled", [False, True])
+def test_stability_with_the_seeding_equals_scikit_learns_own(rep, monkeypatch, pooled):
     labels = clusters.kmeans_labels(rep.X, 3, 0)
+    if pooled:  # the runs in forked workers, which fit without the seeding (see stability)
+        monkeypatch.setenv("HELPERS_WORKERS", "2")
+        monkeypatch.setattr(clusters, "PARALLEL_FROM", 1)
     fast = clusters.stability(rep, 3, labels, n_seeds=4, n_boot=6)
-    monkeypatch.setattr(clusters, "SEEDING_ROWS", 0)  # no tables: scikit-learn's own k-means++
+    monkeypatch.setenv("HELPERS_WORKERS", "1")
+    monkeypatch.setattr(clusters, "SEEDING_ROWS", 0)  # no seeding: scikit-learn's own k-means++
     plain = clusters.stability(rep, 3, labels, n_seeds=4, n_boot=6)
     for a, b in zip(fast, plain):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
