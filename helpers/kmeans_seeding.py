@@ -6,12 +6,13 @@ is per-call overhead (slicing the matrix, transposing it for the product): it wa
 notebook 03 spends choosing k, where the same matrix is fitted at many k, seeds and restarts.
 `Seeding(X)` is a callable for `KMeans(init=...)` that makes the same random draws in the same
 order and the same arithmetic on the same numbers as scikit-learn 1.9's `_kmeans_plusplus` (with
-unit sample weights, KMeans's default), but computes the distances once for all rows, as
-candidates and as first centres: every restart at every k reads them back. The centres, and so the
+unit sample weights, KMeans's default), but computes the candidates' distances once for all
+rows and keeps each first centre's: every restart at every k reads them back. The centres, and so the
 partitions, are bit-identical (tests/test_kmeans_seeding.py compares them with scikit-learn's
 own, so an upgrade that changes its seeding fails there rather than changing results unnoticed).
 
-Memory: two n x n tables of floats (64 MB at SEEDING_ROWS rows, the most it is used for).
+Memory: an n x n table of floats (32 MB at SEEDING_ROWS rows, the most it is used for) and the
+rows drawn as first centres.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils.extmath import row_norms
 
 SEEDING_ROWS = 2_000
-BLOCK = 256  # rows per dense block of first centres (a bounded dense copy)
+BLOCK = 256  # up to this many rows, every first centre's distances in one call
 
 
 class Seeding:
@@ -36,7 +37,7 @@ class Seeding:
         n = self.X.shape[0]
         self._weights = np.ones(n)
         self._parent, self._map = self, None   # a subset reads its parent's tables through _map
-        self._rows = self._firsts = None
+        self._rows = self._firsts = self._checked = None
 
     def subset(self, rows) -> "Seeding":
         """The Seeding of X[rows] (rows may repeat, as in a bootstrap resample), reading this one's
@@ -46,6 +47,7 @@ class Seeding:
         out = Seeding.__new__(Seeding)
         out.X, out._weights = self.X[rows], np.ones(len(rows))
         out._parent, out._map = self._parent, rows if self._map is None else self._map[rows]
+        out._checked = None
         return out
 
     def _candidates(self, ids) -> np.ndarray:
@@ -63,23 +65,30 @@ class Seeding:
     def _first(self, i: int) -> np.ndarray:
         """Distances from row i as a first centre (a dense row, as scikit-learn has it: its
         distances can differ from the sparse row's in the last bit) to every row: a fresh (1, n)
-        array. Computed for all rows at the first draw, in dense blocks of rows (scipy's product
-        sums each row's terms in the same order for one vector or many: tested)."""
+        array. Up to BLOCK rows, all rows at once (one call beats many on a small matrix: scipy's
+        product sums each row's terms in the same order for one vector or many, tested); on more,
+        row by row as drawn (a few dozen per matrix), with scikit-learn's own single-row call."""
         if self._map is not None:
             return self._parent._first(int(self._map[i]))[:, self._map]
         if self._firsts is None:
-            X = self.X
-            self._firsts = np.vstack([euclidean_distances(X[a:a + BLOCK].toarray(), X, Y_norm_squared=self.sq, squared=True)
-                                      for a in range(0, X.shape[0], BLOCK)])
-        return self._firsts[i:i + 1].copy()
+            self._firsts = {}
+            if self.X.shape[0] <= BLOCK:
+                all_rows = euclidean_distances(self.X.toarray(), self.X, Y_norm_squared=self.sq, squared=True)
+                self._firsts = {j: all_rows[j:j + 1] for j in range(len(all_rows))}
+        if i not in self._firsts:
+            self._firsts[i] = euclidean_distances(self.X[[i]].toarray(), self.X, Y_norm_squared=self.sq, squared=True)
+        return self._firsts[i].copy()
 
     def _check(self, X) -> None:
+        if X is self._checked:  # KMeans passes its one copy of X to each of its restarts
+            return
         same = (sparse.issparse(X) and X.shape == self.X.shape and X.dtype == np.float64
                 and np.array_equal(X.indptr, self.X.indptr) and np.array_equal(X.indices, self.X.indices)
                 and np.array_equal(X.data, self.X.data))
         if not same:
             raise ValueError(f"this Seeding was built for another matrix ({self.X.shape}, {self.X.nnz} non-zeros): "
                              "pass Seeding(X) of the matrix being fitted")
+        self._checked = X  # held, so no other matrix can take its id
 
     def __call__(self, X, n_clusters: int, random_state) -> np.ndarray:
         self._check(X)

@@ -31,7 +31,7 @@ def no_memo(monkeypatch):
 
 
 def _random_rows(n=2 * BLOCK + 48, p=300, seed=3):
-    """L2-normalised sparse rows, more than two blocks of them, with some rows repeated."""
+    """L2-normalised sparse rows (about n; by default more than BLOCK), some of them repeated."""
     X = sparse.random(n, p, density=0.04, random_state=seed, format="csr")
     X = X[np.flatnonzero(np.diff(X.indptr) > 0)]
     return normalize(sparse.vstack([X, X[:25]]).tocsr())
@@ -64,10 +64,12 @@ def test_a_subset_seeds_a_bootstrap_resample_as_scikit_learn_does(rep, name):
         assert _same(_fits(X[rows], k, seed, "k-means++"), _fits(X[rows], k, seed, seeding.subset(rows)))
 
 
-def test_first_centres_from_blocks_equal_scikit_learns_single_row_call():
-    X = _random_rows()
+@pytest.mark.parametrize("n", [BLOCK, 2 * BLOCK + 48])
+def test_first_centres_equal_scikit_learns_single_row_call(n):
+    # up to BLOCK rows they come from one call for all rows; above, from one call per row drawn
+    X = _random_rows(n)
     seeding = Seeding(X)
-    for i in (0, 1, BLOCK - 1, BLOCK, 2 * BLOCK + 1, X.shape[0] - 1):
+    for i in (0, 1, X.shape[0] // 2, X.shape[0] - 1):
         single = euclidean_distances(X[[i]].toarray(), X, Y_norm_squared=seeding.sq, squared=True)
         assert np.array_equal(seeding._first(i), single)
 
