@@ -188,6 +188,8 @@ COLUMNS = ["doc_id", "title", "source", "published", "event", "event_year", "val
            "period_text", "period_scope", "of_figure", "phrase", "context", "quote", "start", "end", "mention"]
 # the columns that are not text, with their types (the rest are str)
 NUMBER_DTYPES = {"event_year": "int64", "value": "float64", "period": "Int64", "start": "int64", "end": "int64"}
+# what figures_table returns: COLUMNS and the `checked` column it adds for a researcher
+TABLE_COLUMNS = [*COLUMNS, "checked"]
 _CHAIN_LINK = re.compile(r"\s*(from|of|in|across)\s*")
 
 

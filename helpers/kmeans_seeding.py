@@ -73,8 +73,8 @@ class Seeding:
         if self._firsts is None:
             self._firsts = {}
             if self.X.shape[0] <= BLOCK:
-                all_rows = euclidean_distances(self.X.toarray(), self.X, Y_norm_squared=self.sq, squared=True)
-                self._firsts = {j: all_rows[j:j + 1] for j in range(len(all_rows))}
+                every = euclidean_distances(self.X.toarray(), self.X, Y_norm_squared=self.sq, squared=True)
+                self._firsts.update((j, every[j:j + 1]) for j in range(len(every)))
         if i not in self._firsts:
             self._firsts[i] = euclidean_distances(self.X[[i]].toarray(), self.X, Y_norm_squared=self.sq, squared=True)
         return self._firsts[i].copy()

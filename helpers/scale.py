@@ -40,13 +40,12 @@ from scipy.stats import chi2
 
 from .loading import CorpusError, _checked_row, corpus_problems, read_metadata
 from .duplicates import content_key
-from .figure_table import COLUMNS as _COLUMNS, NUMBER_DTYPES, figures_table
+from .figure_table import NUMBER_DTYPES, TABLE_COLUMNS, figures_table
 from .paths import corpus_root
 from .paragraphs import split_paragraphs
 from .text import DEFAULT_POLICY, TextPolicy, ngrams, runs
 from .themes import class_tfidf_top, log_likelihood, log_ratio
 
-FIGURE_COLUMNS = [*_COLUMNS, "checked"]  # figures_table's columns
 N_FEATURES = 2 ** 22  # hashed columns; two terms of one chunk in one column are counted exactly
 STATS = ["count", "paras", "docs", "top"]  # per term and year: summed, summed, summed, max
 
@@ -157,7 +156,7 @@ def _write_figures(figures: pd.DataFrame, path: str) -> None:
 
 def _read_figure_file(path: Path) -> pd.DataFrame:
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in FIGURE_COLUMNS if c not in table.columns]
+    missing = [c for c in TABLE_COLUMNS if c not in table.columns]
     if missing:
         raise ValueError(f"{path}: no column {', '.join(missing)}: not a file scale.run wrote. Remove it, or run "
                          "scale.run again with a new figures_dir.")
@@ -168,7 +167,7 @@ def _read_figure_file(path: Path) -> pd.DataFrame:
         except (ValueError, TypeError) as err:
             raise ValueError(f"{path}: column {col}: {err}. The file was changed after scale.run wrote it: run "
                              "scale.run again with a new figures_dir.") from None
-    return table[FIGURE_COLUMNS]
+    return table[TABLE_COLUMNS]
 
 
 def read_figures(folder) -> pd.DataFrame:

@@ -486,9 +486,9 @@ def _with_forms(table: pd.DataFrame, data: KeynessData) -> pd.DataFrame:
         return table.assign(forms=table["term"].map(forms))
     # only the paragraphs that count one of the terms can hold a form of it (the matrix counts
     # n-grams exactly as surface_forms matches them): the same forms, without re-reading the
-    # whole corpus token by token; words and phrases apart, since phrases need each text's runs
-    # a term's forms come only from the paragraphs that count it, whichever terms are read with
-    # it: kept on `data`, so that pairwise_keyness does not read again what distinctive_terms read
+    # whole corpus token by token; words and phrases apart, since phrases need each text's runs.
+    # So a term's forms do not depend on the terms read with it: they are kept on `data`, and
+    # pairwise_keyness does not read again what distinctive_terms read.
     forms = data._forms
     todo = [t for t in terms if t not in forms]
     for part in ([t for t in todo if " " not in t], [t for t in todo if " " in t]):
