@@ -102,11 +102,23 @@ class Seeding:
             # draw candidates in proportion to the squared distance to the nearest centre so far,
             # keep the one that lowers the total the most (scikit-learn's greedy k-means++)
             ids = np.searchsorted(np.cumsum(w * closest), random_state.uniform(size=trials) * pot)
-            np.clip(ids, None, closest.size - 1, out=ids)
+            np.minimum(ids, closest.size - 1, out=ids)  # scikit-learn's np.clip(ids, None, n - 1)
             dist = self._candidates(ids)
             np.minimum(closest, dist, out=dist)
             pots = dist @ w.reshape(-1, 1)
-            best = np.argmin(pots)
+            best = pots.argmin()
             pot, closest = pots[best], dist[best]
             chosen.append(ids[best])
-        return self.X[chosen].toarray()
+        return self._dense(chosen)
+
+    def _dense(self, rows) -> np.ndarray:
+        """X[rows].toarray(), placed from the CSR arrays: scipy's row indexing costs more than
+        the rest of a restart's seeding on a small matrix."""
+        X = self.X
+        if not X.has_canonical_format:  # repeated entries in a row would be summed by toarray
+            return X[rows].toarray()
+        out = np.zeros((len(rows), X.shape[1]))
+        for j, r in enumerate(rows):
+            lo, hi = X.indptr[r], X.indptr[r + 1]
+            out[j, X.indices[lo:hi]] = X.data[lo:hi]
+        return out

@@ -1,6 +1,6 @@
-"""The k-means++ seeding from kept distances and the silhouettes from one distance matrix give
-scikit-learn's own results bit for bit, and choose_k and stability built on them give the
-tables of the plain loops they replaced."""
+"""The k-means++ seeding from kept distances, KMeans's restarts run without its per-call checks
+and the silhouettes from one distance matrix give scikit-learn's own results bit for bit, and
+choose_k and stability built on them give the tables of the plain loops they replaced."""
 import collections
 
 import numpy as np
@@ -9,11 +9,12 @@ import pytest
 import sklearn
 from scipy import sparse
 from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.preprocessing import normalize
 
-from helpers import clusters
+from helpers import clusters, kmeans_restarts
 from helpers.corpus import load_corpus, split_paragraphs
 from helpers.kmeans_seeding import BLOCK, Seeding
 from helpers.themes import select_paragraphs
@@ -53,6 +54,44 @@ def test_seeding_gives_scikit_learns_centres_and_labels(rep, name):
     seeding = Seeding(X)  # one for every fit, as choose_k uses it: rows kept from earlier fits are read back
     cases = [(k, seed) for k in (2, 3, 5, 8) for seed in (0, 1, 7)]
     assert [c for c in cases if not _same(_fits(X, *c, "k-means++"), _fits(X, *c, seeding))] == []
+
+
+def _restarts(X, k, seed, seeding):
+    with clusters._threadpools().limit(limits=1):
+        return kmeans_restarts.fit(X, k, seed, seeding)
+
+
+@pytest.mark.parametrize("name", ["real", "shuffled", "random"])
+def test_restarts_without_checks_give_kmeans_fit(rep, name):
+    X = {"real": rep.X, "shuffled": clusters.permuted(rep.counts, 1000), "random": _random_rows()}[name]
+    seeding = Seeding(X)
+    for k, seed in [(k, seed) for k in (2, 3, 5, 8) for seed in (0, 1, 7)]:
+        labels, centres = _restarts(X, k, seed, seeding)
+        model = _fits(X, k, seed, "k-means++")
+        assert labels.dtype == model.labels_.dtype
+        assert np.array_equal(labels, model.labels_) and np.array_equal(centres, model.cluster_centers_), (k, seed)
+
+
+def test_restarts_fit_a_resample_and_predict_as_kmeans_does(rep):
+    seeding = Seeding(rep.X)
+    for k, seed in [(2, 0), (4, 1), (6, 2)]:
+        rows = np.random.default_rng(seed).choice(rep.X.shape[0], rep.X.shape[0], replace=True)
+        _, centres = _restarts(rep.X[rows], k, seed, seeding.subset(rows))
+        model = _fits(rep.X[rows], k, seed, "k-means++")
+        assert np.array_equal(centres, model.cluster_centers_)
+        assert np.array_equal(kmeans_restarts.predict(rep.X, centres), model.predict(rep.X))
+
+
+def test_restarts_warn_and_refuse_as_kmeans_does(rep):
+    X = normalize(sparse.csr_matrix(np.repeat(np.eye(3, 6) + 0.1, 4, axis=0)))  # 3 distinct rows, 4 times each
+    with pytest.warns(ConvergenceWarning, match=r"distinct clusters \(3\) found smaller than n_clusters \(5\)"):
+        labels, _ = _restarts(X, 5, 0, Seeding(X))
+    with pytest.warns(ConvergenceWarning):
+        assert np.array_equal(labels, _fits(X, 5, 0, "k-means++").labels_)
+    with pytest.raises(ValueError, match="n_samples=12 should be >= n_clusters=13"):
+        _restarts(X, 13, 0, Seeding(X))
+    with pytest.raises(ValueError, match="built for another matrix"):
+        _restarts(rep.X[:20], 2, 0, Seeding(rep.X))
 
 
 @pytest.mark.parametrize("name", ["real", "random"])
@@ -147,7 +186,7 @@ def test_stability_with_the_seeding_equals_scikit_learns_own(rep, monkeypatch, p
         monkeypatch.setattr(clusters, "PARALLEL_FROM", 1)
     fast = clusters.stability(rep, 3, labels, n_seeds=4, n_boot=6)
     monkeypatch.setenv("HELPERS_WORKERS", "1")
-    monkeypatch.setattr(clusters, "SEEDING_ROWS", 0)  # no seeding: scikit-learn's own k-means++
+    monkeypatch.setattr(clusters, "SEEDING_ROWS", 0)  # no seeding: scikit-learn's own KMeans.fit
     plain = clusters.stability(rep, 3, labels, n_seeds=4, n_boot=6)
     for a, b in zip(fast, plain):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
