@@ -16,7 +16,8 @@ at most `max_n` paragraphs and assigns the rest to the nearest cluster centre. A
 many times (choose_k, stability) keeps the k-means++ distances it has computed
 (helpers/kmeans_seeding.py) and runs KMeans's restarts without its per-call input checks
 (helpers/kmeans_restarts.py), and choose_k computes each silhouette sample's distances once per
-matrix and seed (`_Silhouettes`): scikit-learn's numbers, so the same results.
+matrix and seed (`_Silhouettes`) and scores its labellings without scikit-learn's per-call
+checks (helpers/cluster_scores.py): scikit-learn's numbers, so the same results.
 """
 from __future__ import annotations
 
@@ -29,17 +30,17 @@ import pandas as pd
 from scipy import sparse
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import squareform
-from sklearn import config_context, get_config
+from sklearn import get_config
 from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.decomposition import NMF, TruncatedSVD
 from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.metrics import adjusted_rand_score, silhouette_samples, silhouette_score
+from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.metrics.pairwise import cosine_distances
 from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from threadpoolctl import ThreadpoolController
 
-from . import kmeans_restarts
+from . import cluster_scores, kmeans_restarts
 from .kmeans_seeding import SEEDING_ROWS, Seeding
 from .parallel import map_ordered
 from .text import DEFAULT_POLICY, TermMatrix, TextPolicy
@@ -173,7 +174,8 @@ class _Silhouettes:
     """`silhouette_score(X, labels, metric="cosine", sample_size=min(n, sample_size),
     random_state=seed)` for many labellings of one X, with the sample's cosine distances computed
     once rather than once per labelling: scikit-learn's own steps (the same permutation of the
-    rows, the same call for the distances), so the same values (tests/test_kmeans_seeding.py).
+    rows, the same call for the distances, its silhouette arithmetic in cluster_scores), so the
+    same values (tests/test_kmeans_seeding.py).
     Only while scikit-learn would compute them in one piece: a sample too large for its
     working_memory is cut into row chunks whose diagonals are not zeroed, so there every
     labelling gets silhouette_score itself."""
@@ -188,7 +190,7 @@ class _Silhouettes:
     def __call__(self, labels) -> float:
         if self.distances is None:
             return float(silhouette_score(self.X, labels, metric="cosine", sample_size=self.m, random_state=self.seed))
-        return float(np.mean(silhouette_samples(self.distances, np.asarray(labels)[self.rows], metric="precomputed")))
+        return cluster_scores.silhouette(self.distances, np.asarray(labels)[self.rows])
 
 
 # A k beats the baseline when its silhouette is more than this many standard deviations of the
@@ -203,22 +205,15 @@ BEATS_SD = 3
 PARALLEL_FROM = 1_000
 
 
-# choose_k's many calls of scikit-learn's metrics on matrices and labels made here: skipping
-# their argument checks (and finiteness checks of TF-IDF values) takes a tenth off its time on
-# notebook 03's paragraphs (CPU time, median of 8). The same computations; only checks skipped.
-_trusted = partial(config_context, skip_parameter_validation=True, assume_finite=True)
-
-
 def _fit_ks(task, ks, sample_size: int) -> list[tuple[np.ndarray, float | None]]:
     """choose_k's fits of one matrix with one seed at every k: (labels, silhouette or None).
     One task per matrix and seed, so its k-means++ and silhouette distances serve every k
     (module-level, so that a process pool can run it)."""
     M, seed, with_silhouette = task
-    with _trusted():
-        seeding = Seeding(M) if M.shape[0] <= SEEDING_ROWS else None
-        silhouette = _Silhouettes(M, seed, sample_size) if with_silhouette else None
-        fits = [kmeans_labels(M, k, seed, seeding) for k in ks]
-        return [(labels, silhouette(labels) if silhouette else None) for labels in fits]
+    seeding = Seeding(M) if M.shape[0] <= SEEDING_ROWS else None
+    silhouette = _Silhouettes(M, seed, sample_size) if with_silhouette else None
+    fits = [kmeans_labels(M, k, seed, seeding) for k in ks]
+    return [(labels, silhouette(labels) if silhouette else None) for labels in fits]
 
 
 def choose_k(rep: Representation, ks, seed: int = 0, n_null: int = 10, n_seeds: int = 5, sample_size: int = 2000,
@@ -246,8 +241,7 @@ def choose_k(rep: Representation, ks, seed: int = 0, n_null: int = 10, n_seeds: 
     for j, k in enumerate(ks):
         labels, silhouette = real[j]
         null = [f[j][1] for f in null_fits]
-        with _trusted():
-            ari = [adjusted_rand_score(labels, f[j][0]) for f in seed_fits]
+        ari = [cluster_scores.adjusted_rand(labels, f[j][0]) for f in seed_fits]
         rows.append({"k": k, "silhouette": silhouette,
                      "null_mean": np.mean(null) if null else np.nan, "null_sd": np.std(null) if null else np.nan,
                      "null_max": np.max(null) if null else np.nan, "seed_ari": np.mean(ari) if ari else np.nan,
@@ -424,7 +418,7 @@ def stability(rep: Representation, k: int, reference: np.ndarray, n_seeds: int =
     seeding = Seeding(X) if n < PARALLEL_FROM and n <= SEEDING_ROWS and n_all <= MINIBATCH_ABOVE else None
     fit = partial(_stability_run, X=X, k=k, n=n_all, seeding=seeding)
     for (kind, _, _), labels in zip(plans, map_ordered(fit, plans, min_items=1 if n >= PARALLEL_FROM else len(plans) + 1)):
-        runs.append({"perturbation": kind, "ari": adjusted_rand_score(reference, labels)})
+        runs.append({"perturbation": kind, "ari": cluster_scores.adjusted_rand(reference, labels)})
         for c in jaccards:
             ref = reference == c
             best = max((ref & (labels == l)).sum() / (ref | (labels == l)).sum() for l in np.unique(labels))
