@@ -186,6 +186,7 @@ class _Silhouettes:
         if get_config()["working_memory"] * 2 ** 20 // (8 * self.m) >= self.m:  # pairwise_distances_chunked's rows per chunk
             self.rows = check_random_state(seed).permutation(X.shape[0])[:self.m]
             self.distances = cosine_distances(X[self.rows])  # sparse x sparse product: no BLAS
+            cluster_scores.check_distances(self.distances)
 
     def __call__(self, labels) -> float:
         if self.distances is None:

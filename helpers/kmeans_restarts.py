@@ -6,9 +6,11 @@ frame), and entering a thread limit per restart: choose_k on notebook 03's 41 pa
 420 fits of 10 restarts. `fit` runs the same steps as scikit-learn 1.9's `KMeans.fit` on a
 sparse float64 matrix with unit weights (its tolerance, its restarts drawing from one random
 state, its compiled Lloyd loop, its rule for keeping a restart), on the Seeding's own matrix
-(the Seeding compares it with the one it was built for, once per fit); `predict` is its `predict` step. Same labels and centres, bit for bit
+(the Seeding compares the matrix it is given with the one it was built for, once per matrix
+object); `predict` is its `predict` step. Same labels and centres, bit for bit
 (tests/test_kmeans_seeding.py compares them with KMeans's, so an upgrade that changes any of
-these steps fails there rather than changing results unnoticed).
+these steps fails there rather than changing results unnoticed). What scikit-learn's checks
+would refuse is refused here by `_check` (the compiled loops read the arrays unchecked).
 
 Single-threaded: the Lloyd loop is given one thread, as clusters._fit_predict gives KMeans.
 """
@@ -33,7 +35,10 @@ def fit(X, k: int, seed: int, seeding: Seeding, n_init: int = 10, max_iter: int 
     """(labels, centres) of `KMeans(n_clusters=k, n_init=n_init, random_state=seed,
     init=seeding, max_iter=max_iter, tol=tol).fit(X)`, X a CSR float64 matrix, the Seeding's
     own (it refuses any other)."""
+    _check(X)
     n = X.shape[0]
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"the number of clusters must be a whole number of at least 1, got {k!r}")
     if n < k:
         raise ValueError(f"n_samples={n} should be >= n_clusters={k}.")
     random_state = check_random_state(seed)
@@ -56,4 +61,18 @@ def fit(X, k: int, seed: int, seeding: Seeding, n_init: int = 10, max_iter: int 
 
 def predict(X, centres: np.ndarray) -> np.ndarray:
     """The nearest centre of every row of the sparse float64 matrix X (KMeans.predict)."""
+    _check(X)
+    if centres.ndim != 2 or centres.shape[1] != X.shape[1] or centres.dtype != np.float64:
+        raise ValueError(f"centres of shape {centres.shape} ({centres.dtype}) for a matrix of {X.shape[1]} columns: "
+                         "pass the float64 centres fit returned for this matrix's columns")
     return _labels_inertia(X, np.ones(X.shape[0]), centres, n_threads=1, return_inertia=False)
+
+
+def _check(X) -> None:
+    """What the compiled loops need and KMeans's input checks would ensure or refuse."""
+    if getattr(X, "format", None) != "csr" or X.dtype != np.float64 or X.indices.dtype != np.int32 \
+            or X.indptr.dtype != np.int32:
+        raise ValueError(f"k-means here needs a CSR float64 matrix with 32-bit indices, got "
+                         f"{type(X).__name__} of {getattr(X, 'dtype', '?')}: pass scipy.sparse.csr_matrix(X, dtype=float)")
+    if X.shape[0] == 0:
+        raise ValueError("the matrix has no rows: there is nothing to cluster")

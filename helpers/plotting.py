@@ -9,7 +9,6 @@ from importlib import metadata
 from pathlib import Path
 
 import matplotlib as mpl
-from matplotlib.layout_engine import PlaceHolderLayoutEngine
 import numpy as np
 import pandas as pd
 
@@ -85,20 +84,16 @@ def _tight_bbox(fig):
     """The figure's tight bounding box with savefig's padding, measured once for both formats.
     savefig(bbox_inches="tight") measures it with a layout pass of its own for each file, and the
     inline backend draws twice more to show the figure: six passes over every text for a figure
-    saved and shown, three this way (the measure, the PNG, the SVG). The measure is
-    get_tightbbox alone (it places ticks, titles and legends itself; a draw before it gave the
-    same files, 0.1-0.2 s later per figure), after the figure's layout engine if it has a live
-    one. Then the engine is removed: savefig runs a layout pass of its own before drawing
-    whenever a figure has one, even the inert placeholder that `tight_layout()` and
-    `set_layout_engine("none")` leave (two passes more per figure)."""
-    engine = fig.get_layout_engine()
-    if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
-        engine.execute(fig)
-    bbox = fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
-    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
-        fig.set_layout_engine(None)  # with both settings off: no engine at all
-    assert fig.get_layout_engine() is None
-    return bbox
+    saved and shown, three with this and save_figure (the measure, the PNG, the SVG)."""
+    fig.draw_without_rendering()
+    return fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
+
+
+# Both off while saving, so that the figure has no layout engine at all: savefig runs a layout
+# pass of its own before drawing whenever a figure has one, even the inert placeholder that
+# tight_layout() leaves (two passes more per figure), and set_layout_engine(None), which savefig
+# also calls on its way out, would install a live engine if either were on.
+_NO_LAYOUT_ENGINE = {"figure.autolayout": False, "figure.constrained_layout.use": False}
 
 
 def _show_saved(fig, png: Path) -> None:
@@ -130,7 +125,8 @@ def save_figure(fig, name: str, *, corpus_sha256: str, params: dict | None = Non
     """
     out = figures_dir()
     bbox = _tight_bbox(fig)
-    with mpl.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
+    with mpl.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"], **_NO_LAYOUT_ENGINE}):
+        fig.set_layout_engine(None)  # laid out and measured: nothing for an engine to do
         fig.savefig(out / f"{name}.png", metadata={"Software": None}, bbox_inches=bbox)
         fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
     _show_saved(fig, out / f"{name}.png")

@@ -82,7 +82,7 @@ def test_restarts_fit_a_resample_and_predict_as_kmeans_does(rep):
         assert np.array_equal(kmeans_restarts.predict(rep.X, centres), model.predict(rep.X))
 
 
-def test_restarts_warn_and_refuse_as_kmeans_does(rep):
+def test_restarts_warn_as_kmeans_does_and_refuse_bad_input(rep):
     X = normalize(sparse.csr_matrix(np.repeat(np.eye(3, 6) + 0.1, 4, axis=0)))  # 3 distinct rows, 4 times each
     with pytest.warns(ConvergenceWarning, match=r"distinct clusters \(3\) found smaller than n_clusters \(5\)"):
         labels, _ = _restarts(X, 5, 0, Seeding(X))
@@ -92,6 +92,30 @@ def test_restarts_warn_and_refuse_as_kmeans_does(rep):
         _restarts(X, 13, 0, Seeding(X))
     with pytest.raises(ValueError, match="built for another matrix"):
         _restarts(rep.X[:20], 2, 0, Seeding(rep.X))
+    for k in (0, -1, 2.0, True):
+        with pytest.raises(ValueError, match="whole number of at least 1"):
+            _restarts(X, k, 0, Seeding(X))
+    wide = X.copy()
+    wide.indices, wide.indptr = wide.indices.astype(np.int64), wide.indptr.astype(np.int64)
+    for other in (wide, X.tocsc(), X[:0]):
+        with pytest.raises(ValueError, match="32-bit indices|no rows"):
+            _restarts(other, 2, 0, Seeding(X))
+    _, centres = _restarts(X, 2, 0, Seeding(X))
+    with pytest.raises(ValueError, match="columns"):
+        kmeans_restarts.predict(rep.X, centres)
+    with pytest.raises(ValueError, match="32-bit indices"):
+        kmeans_restarts.predict(X.tocsc(), centres)
+
+
+def test_centres_placed_from_the_arrays_equal_toarray():
+    X = _random_rows()
+    seeding = Seeding(X)
+    rows = [0, 5, 5, X.shape[0] - 1]
+    assert np.array_equal(seeding._dense(rows), X[rows].toarray())
+    # repeated entries in a row (not canonical CSR): toarray sums them, and so does the fallback
+    loose = sparse.csr_matrix((np.array([0.25, 0.5, 1.0]), np.array([3, 3, 1]), np.array([0, 2, 3])), shape=(2, 6))
+    assert not loose.has_canonical_format
+    assert np.array_equal(Seeding(loose)._dense([0, 1]), loose.toarray())
 
 
 @pytest.mark.parametrize("name", ["real", "random"])

@@ -6,6 +6,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
 
 from helpers.plotting import FIXED_YEAR_COLORS, apply_style, save_figure, year_colors  # noqa: E402
 
@@ -39,3 +40,31 @@ def test_year_colours_fixed_and_new_years_get_unused_colours():
     assert {y: colors[y] for y in FIXED_YEAR_COLORS} == FIXED_YEAR_COLORS
     assert len(set(colors.values())) == 6
     assert year_colors([2015, 2019])[2019] == colors[2019]
+
+
+def _laid_out():
+    fig = _draw()
+    fig.tight_layout(rect=(0, 0.25, 1, 1))  # room left under the axes, as charts leave it for a legend
+    return fig
+
+
+@pytest.mark.parametrize("rc", [{}, {"figure.autolayout": True}, {"figure.constrained_layout.use": True}])
+@pytest.mark.filterwarnings("ignore:The figure layout has changed to tight")  # the user's constrained layout, replaced
+def test_save_figure_keeps_the_figures_own_layout_and_draws_three_times(tmp_path, monkeypatch, rc):
+    # the reference: default settings
+    monkeypatch.setenv("FIGURES_DIR", str(tmp_path / "default"))
+    save_figure(_laid_out(), "t", corpus_sha256="abc")
+    plt.close("all")
+    # a user's settings that would give the figure a layout engine of its own must not re-lay it out
+    # between the PNG and the SVG; and the texts are laid out three times: measure, PNG, SVG
+    monkeypatch.setenv("FIGURES_DIR", str(tmp_path / "user"))
+    draws = []
+    real_draw = matplotlib.figure.Figure.draw
+    monkeypatch.setattr(matplotlib.figure.Figure, "draw", lambda self, renderer: draws.append(1) or real_draw(self, renderer))
+    with matplotlib.rc_context(rc):
+        fig = _laid_out()
+        save_figure(fig, "t", corpus_sha256="abc")
+        assert fig.get_layout_engine() is None
+    assert len(draws) == 3
+    for ext in ("png", "svg"):
+        assert (tmp_path / "user" / f"t.{ext}").read_bytes() == (tmp_path / "default" / f"t.{ext}").read_bytes(), ext
