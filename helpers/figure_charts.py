@@ -108,6 +108,14 @@ def marker_boxes(ax, renderer) -> list:
     return boxes
 
 
+def _laid_out(fig):
+    """Lay the figure out as a draw would (limits, ticks, text positions) without painting
+    pixels, and return the renderer its sizes are measured with: what the boxes of labels
+    need, at less cost than a full draw."""
+    fig.draw_without_rendering()
+    return fig.canvas.get_renderer()
+
+
 def place_labels(ax, items, candidates=None, pad: float = 2.0) -> list:
     """Annotate each (text, (x, y)) of `items` at the first candidate offset where its box, grown
     by `pad` pixels, lies inside the axes and overlaps no marker, arrow, bar or label already
@@ -115,8 +123,7 @@ def place_labels(ax, items, candidates=None, pad: float = 2.0) -> list:
     axes' limits are final. Returns the annotations; one that fits nowhere is left at the first
     candidate (the tests catch it)."""
     fig = ax.figure
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    renderer = _laid_out(fig)
     taken = marker_boxes(ax, renderer) + [t.get_window_extent(renderer) for t in ax.texts if t.get_text()]
     inside = ax.get_window_extent(renderer)
     placed = []
@@ -138,8 +145,7 @@ def place_labels(ax, items, candidates=None, pad: float = 2.0) -> list:
 
 def _footer(fig, text: str) -> None:
     """`text` (the sources) in small print under everything drawn on the figure."""
-    fig.canvas.draw()
-    bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()  # inches -> figure fraction
+    bottom = fig.get_tightbbox(_laid_out(fig)).y0 / fig.get_figheight()  # inches -> figure fraction
     fig.text(0.01, bottom - 0.015, textwrap.fill(text, 120), fontsize=7, va="top", color="0.25")
 
 
