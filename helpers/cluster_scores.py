@@ -2,8 +2,9 @@
 without its per-call checks.
 
 choose_k scores hundreds of labellings of the same small matrices (for the four seeds notebook
-03 adds to its first, 308 silhouettes and 140 ARIs on 41 paragraphs), where scikit-learn's input checks, label
-encoding and sparse contingency table made each call 1-2 ms for some 0.1 ms of arithmetic.
+03 adds to its first, 308 silhouettes and 140 ARIs on 41 paragraphs), where scikit-learn's
+input checks, label encoding and sparse contingency table made each call 1-2 ms for some
+0.1 ms of arithmetic.
 `silhouette` makes the operations of scikit-learn 1.9's `silhouette_samples(D, labels,
 metric="precomputed")` (computed in one piece) on the same numbers in the same order, then
 its mean; `adjusted_rand` counts the same pairs in integers, so both give scikit-learn's values
