@@ -478,15 +478,41 @@ _QUANTULUM_UNITS = {"dimensionless": "", "percentage": "percent", "chinese yuan"
                     "united states dollar": "US dollars", "euro": "euros", "japanese yen": "yen"}
 
 
-def quantulum_figures(text: str) -> pd.DataFrame:
-    """quantulum3's reading of `text` in our columns, for comparison. It reports no qualifier
-    (all rows are "exact"). Its bundled unit classifier was pickled with an older scikit-learn
-    and does not load under the pinned one, so its dictionary disambiguation is used instead."""
+def _quantulum_parser():
+    """quantulum3's parser with its dictionary disambiguation, imported without its classifier's
+    dependencies. The bundled unit classifier was pickled with an older scikit-learn and does not
+    load under the pinned one, so it is switched off; quantulum3 imports joblib and scikit-learn
+    for it all the same (1.2 s in notebook 04, which needs neither) unless they look missing,
+    which its optional-dependency guard turns into USE_CLF = False. They are hidden only while
+    quantulum3 is first imported: a later `import sklearn` is not affected."""
+    import sys
     import warnings
 
+    if "quantulum3.parser" not in sys.modules:
+        hidden = {name: sys.modules.get(name) for name in ("joblib", "sklearn")}
+        sys.modules.update(dict.fromkeys(hidden))  # None in sys.modules: "import X" raises ImportError
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # its "classifier dependencies not installed" warning
+                from quantulum3 import parser  # noqa: F401
+        finally:
+            for name, module in hidden.items():
+                if module is None:
+                    del sys.modules[name]
+                else:
+                    sys.modules[name] = module
     from quantulum3 import classifier, parser
 
     classifier.USE_CLF = False
+    return parser
+
+
+def quantulum_figures(text: str) -> pd.DataFrame:
+    """quantulum3's reading of `text` in our columns, for comparison. It reports no qualifier
+    (all rows are "exact"), and disambiguates units with its dictionary (see _quantulum_parser)."""
+    import warnings
+
+    parser = _quantulum_parser()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         found = parser.parse(text)

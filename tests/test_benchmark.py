@@ -65,3 +65,22 @@ def test_dask_rows_run_with_figures_gathered_and_written(tmp_path):
         assert result["chunks"] == 3 and result["seconds"] > 0 and result["client_peak_mb"] > 0
         assert len(result["worker_peak_mb"]) == 1 and result["worker_peak_mb"][0] > 0
         assert result["figure_files"] == (3 if figure_files else 0)
+
+
+def test_notebook_cpu_time_counts_the_kernel(tmp_path):
+    """The CPU time of nbval on a notebook includes its kernel's (a grandchild): a cell that spins
+    for 1.5 s of CPU adds about that much, whatever else the machine does."""
+    import nbformat
+
+    run = _module("run")
+    cpu = {}
+    # busy first: a first run's one-off costs (byte-compiling, caches) fall on it, not on idle
+    for name, code in [("busy", "import time\nt = time.process_time()\n"
+                                "while time.process_time() - t < 1.5:\n    pass"), ("idle", "pass")]:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(code)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+        wall, cpu[name] = run._nbval_seconds(tmp_path / f"{name}.ipynb")
+        assert 0 < cpu[name] and 0 < wall
+    assert 1.2 < cpu["busy"] - cpu["idle"] < 3.5  # counted once, not per process level

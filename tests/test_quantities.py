@@ -1,6 +1,8 @@
 """Figure extraction measured against hand-labelled gold, and the figures table and charts keep
 every number traceable to its sentence."""
 import json
+import subprocess
+import sys
 
 import matplotlib
 
@@ -180,6 +182,30 @@ def test_quantulum_comparison_runs_offline():
     rows = quantulum_figures("More than 2,000 guests and 100 billion yuan.")
     assert rows["value"].tolist() == [2000, 1e11]
     assert rows["unit"].tolist() == ["", "yuan"]
+
+
+QUANTULUM_IMPORTS = """
+import sys
+{before}
+from helpers.quantities import quantulum_figures
+rows = quantulum_figures("About 1,500 guests from 70 countries and regions; 100 billion yuan.")
+from quantulum3 import classifier
+print(rows["value"].tolist(), rows["unit"].tolist(), classifier.USE_CLF, "sklearn" in sys.modules, "joblib" in sys.modules)
+import joblib, sklearn.linear_model  # still importable afterwards
+print(sys.modules["joblib"] is not None, sys.modules["sklearn"] is not None)
+"""
+
+
+@pytest.mark.parametrize("before", ["", "import joblib, sklearn.linear_model"])
+def test_quantulum_is_loaded_without_its_classifier_dependencies(before):
+    """quantulum3 imports scikit-learn and joblib only for its classifier, which is switched off:
+    they stay unloaded when nothing else loaded them, the same figures come out whether or not
+    they were loaded first, and both still import afterwards."""
+    out = subprocess.run([sys.executable, "-c", QUANTULUM_IMPORTS.format(before=before)],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    loaded = "True" if before else "False"
+    assert out == [f"[1500.0, 70.0, 100000000000.0] ['', '', 'yuan'] False {loaded} {loaded}",
+                   "True True"]
 
 
 def _one_doc(text, published="2021-09-16"):
