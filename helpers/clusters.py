@@ -281,6 +281,9 @@ def k_by_seed(rep: Representation, ks, seeds, min_size: int = 3, known: dict | N
     (None when no k qualifies) and its excess over the baseline. `known` maps seeds already scored
     to their `choose_k` table, so they are not computed twice. When the seeds choose different
     k, the data do not identify k: the excesses differ by less than their own noise."""
+    # pick_k reads no agreement between seeds (seed_ari), so no partner seeds are fitted for it:
+    # the same k and excess, without n_seeds x len(ks) fits per seed
+    choose_k_args = {"n_seeds": 0, **choose_k_args}
     rows = []
     for s in seeds:
         scores = (known or {}).get(s)

@@ -32,7 +32,7 @@ def test_every_stage_runs(tmp_path):
     result = run.pipeline(make.make_corpus(1, tmp_path / "c"))
     assert list(result["stages"]) == run.STAGES
     assert all(seconds >= 0 and mb > 0 for seconds, mb in result["stages"].values())
-    assert result["documents"] == 5 and result["floor"][0] > 0
+    assert result["documents"] == 5 and result["floor"][0] > 0 and result["bigram_count_s"] > 0
     assert list(result["tree_peak_mb"]) == run.STAGES and all(mb > 0 for mb in result["tree_peak_mb"].values())
 
 

@@ -88,6 +88,12 @@ def test_k_by_seed_reuses_known_scores_and_counts_wins(rep):
     by_seed = clusters.k_by_seed(rep, range(2, 6), seeds=[0, 1], known=known)
     assert by_seed["k"].tolist() == [3, 3]  # the planted k whatever the seed
     assert clusters.k_wins(by_seed).to_dict() == {3: 2}
+    # without the partner seeds' fits (pick_k does not read seed_ari): the same table as from full ones
+    full = [clusters.pick_k(clusters.choose_k(rep, range(2, 6), seed=s, n_null=4))[0] for s in (2, 3)]
+    lean = clusters.k_by_seed(rep, range(2, 6), seeds=[2, 3], n_null=4)
+    assert lean["k"].tolist() == full
+    assert lean["excess"].tolist() == [clusters.choose_k(rep, range(2, 6), seed=s, n_null=4).set_index("k").loc[k, "excess"]
+                                       for s, k in zip((2, 3), full)]
     mixed = pd.DataFrame({"seed": range(5), "k": pd.array([5, 8, None, 8, 3], dtype="Int64"), "excess": 0.0})
     assert clusters.k_wins(mixed).to_dict() == {8: 2, 3: 1, 5: 1, "none": 1}
 
