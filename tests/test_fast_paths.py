@@ -1,7 +1,8 @@
 """The fast paths give the results of the plain ones, on the real corpus and on a synthetic 10x one:
-the process pool (loading, figure extraction, choose_k, stability), runs() in one regex pass,
-sentence_spans reading backwards, the regexes with a first-character lookahead, keyness
-dispersion read by columns and forms kept between tables."""
+the process pool (loading, figure extraction, choose_k, stability, term counts in chunks), runs()
+in one regex pass, sentence_spans reading backwards, the regexes with a first-character lookahead,
+keyness dispersion read by columns and forms kept between tables, the token pattern without a
+per-character alternation."""
 import importlib.util
 import re
 import sys
@@ -10,13 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import clusters, parallel
+from helpers import clusters, parallel, text
 from helpers.corpus import load_corpus, split_paragraphs
 from helpers.figure_table import FUTURE_MARKERS, _TIME, figures_table
 from helpers.paths import PROJECT_ROOT
 from helpers.quantities import _MAYBE_NUMBER, _NUMBER_WORDS
 from helpers.sentences import ABBREVIATIONS, _END, sentence_spans
-from helpers.text import runs, token_spans
+from helpers.text import _TOKEN, runs, token_spans
 
 
 def _make_corpus(scale, out):
@@ -96,6 +97,51 @@ def test_pool_reports_every_problem_in_row_order(corpus_copy, pool, monkeypatch)
     assert str(pooled.value) == str(loop.value) and len(pooled.value.problems) >= 2
 
 
+def _same_term_matrix(a, b):
+    """Equal down to the layout in memory: type, dtypes, each row's entries in the same order."""
+    A, B = a.counts, b.counts
+    assert type(A) is type(B) and A.shape == B.shape and A.has_sorted_indices == B.has_sorted_indices
+    for part in ("indptr", "indices", "data"):
+        assert getattr(A, part).dtype == getattr(B, part).dtype
+        assert np.array_equal(getattr(A, part), getattr(B, part)), part
+    assert a.terms.dtype == b.terms.dtype and list(a.terms) == list(b.terms)
+    assert a.sizes.dtype == b.sizes.dtype and np.array_equal(a.sizes, b.sizes)
+    assert np.array_equal(a.tfidf.data, b.tfidf.data)  # so every float computed from it is the same
+
+
+POLICIES = [text.DEFAULT_POLICY, text.DEFAULT_POLICY.with_(lemmatize=False, ngram_range=(1, 3), min_df=3),
+            text.DEFAULT_POLICY.with_(ngram_range=(1, 1), min_df=1)]
+
+
+@pytest.mark.parametrize("workers", ["2", "1"])
+@pytest.mark.parametrize("name", ["real", "10x"])
+def test_term_matrix_counted_in_chunks_equals_one_pass(corpora, name, workers, pool, monkeypatch):
+    texts = _texts(corpora[name])
+    monkeypatch.setenv("HELPERS_WORKERS", workers)  # "1": the chunks counted in turn, no pool
+    for policy in POLICIES:
+        monkeypatch.setattr(text, "POOL_FROM", 10**9)
+        text.clear_caches()
+        one_pass = text.TermMatrix(texts, policy)
+        monkeypatch.setattr(text, "POOL_FROM", 1)
+        text.clear_caches()
+        chunked = text.TermMatrix(texts, policy)
+        _same_term_matrix(chunked, one_pass)
+        assert runs(texts[0], policy.lemmatize) == _runs_from_spans(texts[0], policy.lemmatize)  # the cache the workers filled
+
+
+def test_term_matrix_counted_in_chunks_refuses_as_one_pass(pool, monkeypatch):
+    monkeypatch.setattr(text, "POOL_FROM", 1)
+    for texts, policy in [(["the and of", "it is"] * 8, text.DEFAULT_POLICY),          # no term at all
+                          (["alpha beta", "gamma delta"] * 4, text.DEFAULT_POLICY.with_(min_df=9))]:  # none in 9 texts
+        with pytest.raises(ValueError) as chunked:
+            text.TermMatrix(texts, policy)
+        monkeypatch.setattr(text, "POOL_FROM", 10**9)
+        with pytest.raises(ValueError) as one_pass:
+            text.TermMatrix(texts, policy)
+        monkeypatch.setattr(text, "POOL_FROM", 1)
+        assert str(chunked.value) == str(one_pass.value)
+
+
 def test_pool_chooses_k_and_measures_stability_as_a_loop(corpora, pool, monkeypatch):
     rep = clusters.Representation(split_paragraphs(corpora["10x"]))
     ks = [2, 3, 4]
@@ -150,6 +196,25 @@ def test_runs_in_one_pass_on_awkward_text():
     for _ in range(3000):
         text = "".join(rng.choice(alphabet, rng.integers(0, 30)))
         assert runs(text) == _runs_from_spans(text), repr(text)
+
+
+# The token pattern as first written: one alternation per character, with a lookahead.
+_TOKEN_AS_FIRST_WRITTEN = re.compile(r"[^\W\d_](?:[\w]|[-'](?=\w))*")
+
+
+@pytest.mark.parametrize("name", ["real", "10x"])
+def test_token_pattern_matches_as_first_written(corpora, name):
+    for text in _texts(corpora[name]) + list(corpora[name]["text"]):
+        assert _TOKEN.findall(text) == _TOKEN_AS_FIRST_WRITTEN.findall(text)
+
+
+def test_token_pattern_matches_as_first_written_on_awkward_text():
+    rng = np.random.default_rng(1)
+    alphabet = list("ab9_-'' \n.,é中Ⅻ²\tßİ’") + ["--", "''", "-'", "\u00a0"]
+    for _ in range(50_000):
+        text = "".join(rng.choice(alphabet, rng.integers(0, 14)))
+        assert ([m.span() for m in _TOKEN.finditer(text)]
+                == [m.span() for m in _TOKEN_AS_FIRST_WRITTEN.finditer(text)]), repr(text)
 
 
 def _sentence_spans_by_search(text):
