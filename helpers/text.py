@@ -378,6 +378,7 @@ def _phrase_forms_at_first_words(texts, phrases: dict[tuple, str], lemmatize: bo
         return found
     hit = re.compile("|".join(map(re.escape, sorted(spellings, key=lambda x: (-len(x), x)))))
     longest = max(map(len, phrases))
+    lengths = sorted({len(w) for w in phrases})
     for text in texts:
         for m in hit.finditer(text):
             token = _TOKEN.match(text, m.start())
@@ -392,9 +393,10 @@ def _phrase_forms_at_first_words(texts, phrases: dict[tuple, str], lemmatize: bo
                     break
                 terms_.append(term), raws.append(nxt.group()), gaps.append(gap.group())
                 end = nxt.end()
-            for w, t in phrases.items():
-                if tuple(terms_[:len(w)]) == w:
-                    found[t]["".join(r + g for r, g in zip(raws[:len(w) - 1], gaps)) + raws[len(w) - 1]] += 1
+            for n in lengths:  # a lookup per phrase length, not a comparison per phrase
+                t = phrases.get(tuple(terms_[:n])) if n <= len(terms_) else None
+                if t is not None:
+                    found[t]["".join(r + g for r, g in zip(raws[:n - 1], gaps)) + raws[n - 1]] += 1
     return found
 
 
