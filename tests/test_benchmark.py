@@ -1,6 +1,7 @@
 """The benchmark harness keeps working: a 1x synthetic corpus is valid and every stage runs
 (no timing is asserted; `make bench` measures)."""
 import importlib.util
+import json
 import multiprocessing
 import sys
 import time
@@ -84,3 +85,20 @@ def test_notebook_cpu_time_counts_the_kernel(tmp_path):
         wall, cpu[name] = run._nbval_seconds(tmp_path / f"{name}.ipynb")
         assert 0 < cpu[name] and 0 < wall
     assert 1.2 < cpu["busy"] - cpu["idle"] < 3.5  # counted once, not per process level
+
+
+def test_readme_numbers_read_the_bench_output():
+    numbers = _module("readme_numbers")
+    stage = {s: [1.0, 100.0] for s in numbers.STAGES}
+    size = lambda docs, total, peak: {"docs": docs, "total_s": total, "floor_s": 1.0, "ratio": total, "peak_MB": peak,  # noqa: E731
+                                      "tree_peak_MB": peak, "bigram_count_s": 1.5, **stage, "keyness": [1.0, peak]}
+    dask = lambda w, c: {"s_per_chunk": 6.0, "worker_peak_mb": w, "client_peak_mb": c}  # noqa: E731
+    lines = ([f"  measured {s}x (3 runs): {json.dumps(size(d, t, p))}" for s, d, t, p in [(1000, 5000, 20.0, 700), (10000, 50000, 160.0, 3400)]]
+             + [f"  measured the Dask path at {s}x, figures {f} (3 runs): {json.dumps(dask(w, c))}"
+                for s, f, w, c in [(1000, "gathered", 600, 300), (1000, "to files", 600, 300),
+                                   (10000, "gathered", 1150, 750), (10000, "to files", 930, 415)]] + ["noise"])
+    out = numbers.numbers(*numbers.read(lines))
+    assert out[0].startswith("1000x: ratio 20.0") and "1-2-gram reference 1.50" in out[0]
+    assert out[2].startswith("growth 10,000x / 1,000x: 8.00; time 3.11 s per 1,000 documents")
+    assert out[3].startswith("peak: 60.0 MB per 1,000 documents above 400 MB")
+    assert "2,500 chunks 15,000-15,000 worker-s" in out[5]
