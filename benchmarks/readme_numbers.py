@@ -45,7 +45,7 @@ def numbers(sizes: dict, dask: dict) -> list[str]:
         base = pa - slope * a["docs"] / 1000
         out.append(f"{name}: {slope:.1f} MB per 1,000 documents above {base:.0f} MB; 16 GB at "
                    f"{(16_000 - base) / slope * 1000:,.0f} documents; 100,000 documents {base + 100 * slope:,.0f} MB")
-    if ("1000x", "gathered") in dask and ("10000x", "to files") in dask:
+    if all((size, figures) in dask for size in ("1000x", "10000x") for figures in ("gathered", "to files")):
         per_chunk = [d["s_per_chunk"] for d in dask.values()]
         lo, hi = min(per_chunk), max(per_chunk)
         out.append(f"Dask: {lo:.2f}-{hi:.2f} worker-s per chunk; 2,500 chunks {2500 * lo:,.0f}-{2500 * hi:,.0f} worker-s, "

@@ -39,6 +39,11 @@ def _may_fork() -> bool:
             and threading.current_thread() is threading.main_thread())
 
 
+def pool_possible() -> bool:
+    """Whether map_ordered may start a pool here: more than one worker, and a process allowed to fork."""
+    return workers() >= 2 and _may_fork()
+
+
 def _apply(fn, chunk):
     return [fn(x) for x in chunk]
 
@@ -49,9 +54,9 @@ def map_ordered(fn, items, min_items: int | None = None) -> list:
     one); forked workers see the module state of the parent as it was at the call."""
     items = list(items)
     min_items = MIN_ITEMS if min_items is None else min_items
-    n = workers()
-    if n < 2 or len(items) < min_items or not _may_fork():
+    if len(items) < min_items or not pool_possible():
         return [fn(x) for x in items]
+    n = workers()
     size = -(-len(items) // (4 * n))  # a few chunks per worker, so that one slow chunk cannot idle the rest
     chunks = [items[k:k + size] for k in range(0, len(items), size)]
     with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork")) as pool:

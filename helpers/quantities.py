@@ -483,24 +483,23 @@ def _quantulum_parser():
     dependencies. The bundled unit classifier was pickled with an older scikit-learn and does not
     load under the pinned one, so it is switched off; quantulum3 imports joblib and scikit-learn
     for it all the same (1.2 s in notebook 04, which needs neither) unless they look missing,
-    which its optional-dependency guard turns into USE_CLF = False. They are hidden only while
-    quantulum3 is first imported: a later `import sklearn` is not affected."""
+    which its optional-dependency guard turns into USE_CLF = False. Only what is not loaded yet
+    is hidden (what is loaded costs nothing more), and only while quantulum3 is first imported:
+    a later `import sklearn` is not affected, but one in another thread at that moment would fail."""
     import sys
     import warnings
 
     if "quantulum3.parser" not in sys.modules:
-        hidden = {name: sys.modules.get(name) for name in ("joblib", "sklearn")}
+        hidden = [name for name in ("joblib", "sklearn") if name not in sys.modules]
         sys.modules.update(dict.fromkeys(hidden))  # None in sys.modules: "import X" raises ImportError
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # its "classifier dependencies not installed" warning
                 from quantulum3 import parser  # noqa: F401
         finally:
-            for name, module in hidden.items():
-                if module is None:
+            for name in hidden:
+                if sys.modules.get(name, ...) is None:  # still our placeholder
                     del sys.modules[name]
-                else:
-                    sys.modules[name] = module
     from quantulum3 import classifier, parser
 
     classifier.USE_CLF = False

@@ -50,8 +50,11 @@ def count_chunk(token_lists, analyzer) -> Chunk:
 
 def merge(chunks: list[Chunk], min_df: int):
     """(counts, terms) as CountVectorizer's fit_transform and get_feature_names_out give them for
-    all the chunks' texts in order; None when no term is in `min_df` texts (the caller lets
+    all the chunks' texts in order, `min_df` a whole number of texts (at least 1; scikit-learn
+    reads a fraction as a share of them); None when no term is in `min_df` texts (the caller lets
     CountVectorizer raise its own error)."""
+    if isinstance(min_df, bool) or not isinstance(min_df, int) or min_df < 1:
+        raise ValueError(f"min_df={min_df!r}: merge counts it in texts; give a whole number, 1 or more")
     first_seen: dict[str, int] = {}
     for chunk in chunks:
         for term in chunk.terms:

@@ -236,7 +236,11 @@ class TermMatrix:
     def __init__(self, texts, policy: TextPolicy = DEFAULT_POLICY, vocabulary=None):
         self.policy = policy
         texts = list(texts)
-        if vocabulary is None and len(texts) >= POOL_FROM and self._count_in_pool(texts):
+        # only where a pool can start (counting in chunks in one process only adds the merge), and
+        # for a min_df in texts: a fractional one is a share of them, which the merge does not read
+        if (vocabulary is None and len(texts) >= POOL_FROM and parallel.pool_possible()
+                and isinstance(policy.min_df, int) and not isinstance(policy.min_df, bool) and policy.min_df >= 1
+                and self._count_in_pool(texts)):
             return
         tokens = [runs(t, policy.lemmatize) for t in texts]
         self.sizes = np.fromiter((sum(map(len, t)) for t in tokens), dtype=float, count=len(tokens))
@@ -248,8 +252,7 @@ class TermMatrix:
     def _count_in_pool(self, texts) -> bool:
         """Tokenise and count chunks of the texts on every core (helpers.parallel), merged into the
         matrix of the one-process path (helpers.term_counts); False when no term is left, so that
-        path runs and raises scikit-learn's own error. Where map_ordered starts no pool (one
-        core, HELPERS_WORKERS=1, a thread or a Dask worker) the chunks are counted here in turn."""
+        path runs and raises scikit-learn's own error."""
         lemma("the")  # simplemma's dictionary loaded once, here, not in every worker
         size = -(-len(texts) // (4 * parallel.workers()))
         parts = parallel.map_ordered(partial(_count_part, policy=self.policy),

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import clusters, parallel, text
+from helpers import clusters, parallel, term_counts, text
 from helpers.corpus import load_corpus, split_paragraphs
 from helpers.figure_table import FUTURE_MARKERS, _TIME, figures_table
 from helpers.paths import PROJECT_ROOT
@@ -113,20 +113,42 @@ POLICIES = [text.DEFAULT_POLICY, text.DEFAULT_POLICY.with_(lemmatize=False, ngra
             text.DEFAULT_POLICY.with_(ngram_range=(1, 1), min_df=1)]
 
 
-@pytest.mark.parametrize("workers", ["2", "1"])
 @pytest.mark.parametrize("name", ["real", "10x"])
-def test_term_matrix_counted_in_chunks_equals_one_pass(corpora, name, workers, pool, monkeypatch):
+def test_term_matrix_counted_in_chunks_equals_one_pass(corpora, name, pool, monkeypatch):
     texts = _texts(corpora[name])
-    monkeypatch.setenv("HELPERS_WORKERS", workers)  # "1": the chunks counted in turn, no pool
+    merges = []
+    monkeypatch.setattr(term_counts, "merge", lambda *a, merge=term_counts.merge: merges.append(1) or merge(*a))
     for policy in POLICIES:
+        built, caches = [], []
+        for pool_from in (10**9, 1):  # one pass, then chunks in the pool
+            monkeypatch.setattr(text, "POOL_FROM", pool_from)
+            text.clear_caches()
+            built.append(text.TermMatrix(texts, policy))
+            caches.append(dict(text._TERMS[policy.lemmatize]))
+        _same_term_matrix(built[1], built[0])
+        assert caches[1] == caches[0]  # the workers' token -> term entries came back to this process
+    assert len(merges) == len(POLICIES)  # the chunked path did run
+
+
+def test_term_matrix_counts_in_chunks_only_where_a_pool_starts(pool, monkeypatch):
+    """With one worker, or a min_df that is a share of the texts, the one-pass path runs (chunks
+    counted in one process would only add the merge; the merge reads min_df in texts)."""
+    texts = ["alpha beta gamma", "beta gamma delta", "gamma delta alpha"] * 10
+    monkeypatch.setattr(text, "POOL_FROM", 1)
+    chunked = []
+    monkeypatch.setattr(text, "_count_part", lambda *a, **k: chunked.append(1) or _count_part(*a, **k))
+    for workers, policy in [("1", text.DEFAULT_POLICY), ("2", text.DEFAULT_POLICY.with_(min_df=0.5))]:
+        monkeypatch.setenv("HELPERS_WORKERS", workers)
+        matrix = text.TermMatrix(texts, policy)
         monkeypatch.setattr(text, "POOL_FROM", 10**9)
-        text.clear_caches()
-        one_pass = text.TermMatrix(texts, policy)
+        _same_term_matrix(matrix, text.TermMatrix(texts, policy))
         monkeypatch.setattr(text, "POOL_FROM", 1)
-        text.clear_caches()
-        chunked = text.TermMatrix(texts, policy)
-        _same_term_matrix(chunked, one_pass)
-        assert runs(texts[0], policy.lemmatize) == _runs_from_spans(texts[0], policy.lemmatize)  # the cache the workers filled
+    assert chunked == []
+    with pytest.raises(ValueError, match="min_df=0.5"):
+        term_counts.merge([], 0.5)
+
+
+_count_part = text._count_part
 
 
 def test_term_matrix_counted_in_chunks_refuses_as_one_pass(pool, monkeypatch):
