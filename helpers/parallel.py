@@ -54,7 +54,7 @@ def map_ordered(fn, items, min_items: int | None = None) -> list:
     one); forked workers see the module state of the parent as it was at the call."""
     items = list(items)
     min_items = MIN_ITEMS if min_items is None else min_items
-    if len(items) < min_items or not pool_possible():
+    if not pool_possible() or len(items) < min_items:  # a bad HELPERS_WORKERS is reported whatever the size
         return [fn(x) for x in items]
     n = workers()
     size = -(-len(items) // (4 * n))  # a few chunks per worker, so that one slow chunk cannot idle the rest

@@ -71,6 +71,8 @@ def test_workers_setting_is_checked(monkeypatch):
     monkeypatch.setenv("HELPERS_WORKERS", "two")
     with pytest.raises(ValueError, match="HELPERS_WORKERS"):
         parallel.workers()
+    with pytest.raises(ValueError, match="HELPERS_WORKERS"):  # whatever the input's size
+        parallel.map_ordered(abs, [1])
 
 
 @pytest.mark.parametrize("name", ["real", "10x"])
