@@ -11,7 +11,8 @@ import json
 import re
 import sys
 
-STAGES = ["load + clean + paragraphs", "text policy", "TF-IDF", "keyness", "clustering", "figure extraction"]
+from run import STAGES  # benchmarks/run.py, beside this file
+
 # The partial_fit chain of helpers.scale, measured alone on 3 chunks of the 10,000x corpus in the
 # round of a0128f6, not by the bench, and the 10,000x floor of that round's full run: the chain is
 # quoted as measured and scaled like the floor of the run read here.

@@ -15,6 +15,7 @@ import multiprocessing as mp
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 MIN_ITEMS = 500  # below this, one process: a pool's start-up (~50 ms a worker) would dominate
 
@@ -40,7 +41,7 @@ def _may_fork() -> bool:
 
 
 def pool_possible() -> bool:
-    """Whether map_ordered may start a pool here: more than one worker, and a process allowed to fork."""
+    """Whether map_ordered and map_chunks may start a pool here: more than one worker, and a process allowed to fork."""
     return workers() >= 2 and _may_fork()
 
 
@@ -48,16 +49,24 @@ def _apply(fn, chunk):
     return [fn(x) for x in chunk]
 
 
-def map_ordered(fn, items, min_items: int | None = None) -> list:
-    """[fn(x) for x in items], on several processes when `items` has at least `min_items`
-    (default MIN_ITEMS), results in order. `fn` must be a module-level function (or a partial of
-    one); forked workers see the module state of the parent as it was at the call."""
+def map_chunks(fn, items, min_items: int | None = None) -> list:
+    """[fn(chunk) for chunk in chunks of `items`], in order: on several processes, a few chunks per
+    worker, when `items` has at least `min_items` (default MIN_ITEMS) and a pool can start; else
+    one chunk holding every item, in this process. For work whose result is per chunk (a merge
+    follows); `fn` as for map_ordered."""
     items = list(items)
     min_items = MIN_ITEMS if min_items is None else min_items
     if not pool_possible() or len(items) < min_items:  # a bad HELPERS_WORKERS is reported whatever the size
-        return [fn(x) for x in items]
+        return [fn(items)]
     n = workers()
     size = -(-len(items) // (4 * n))  # a few chunks per worker, so that one slow chunk cannot idle the rest
     chunks = [items[k:k + size] for k in range(0, len(items), size)]
     with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork")) as pool:
-        return [y for part in pool.map(_apply, [fn] * len(chunks), chunks) for y in part]
+        return list(pool.map(fn, chunks))
+
+
+def map_ordered(fn, items, min_items: int | None = None) -> list:
+    """[fn(x) for x in items], on several processes when `items` has at least `min_items`
+    (default MIN_ITEMS), results in order. `fn` must be a module-level function (or a partial of
+    one); forked workers see the module state of the parent as it was at the call."""
+    return [y for part in map_chunks(partial(_apply, fn), items, min_items) for y in part]

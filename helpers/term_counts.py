@@ -48,12 +48,18 @@ def count_chunk(token_lists, analyzer) -> Chunk:
                  np.asarray(data, dtype=np.int64), sizes)
 
 
+def counts_in_texts(min_df) -> bool:
+    """Whether `min_df` is a number of texts, the only kind `merge` reads (scikit-learn reads a
+    fraction as a share of the texts, and refuses 0)."""
+    return isinstance(min_df, int) and not isinstance(min_df, bool) and min_df >= 1
+
+
 def merge(chunks: list[Chunk], min_df: int):
     """(counts, terms) as CountVectorizer's fit_transform and get_feature_names_out give them for
     all the chunks' texts in order, `min_df` a whole number of texts (at least 1; scikit-learn
     reads a fraction as a share of them); None when no term is in `min_df` texts (the caller lets
     CountVectorizer raise its own error)."""
-    if isinstance(min_df, bool) or not isinstance(min_df, int) or min_df < 1:
+    if not counts_in_texts(min_df):
         raise ValueError(f"min_df={min_df!r}: merge counts it in texts; give a whole number, 1 or more")
     first_seen: dict[str, int] = {}
     for chunk in chunks:

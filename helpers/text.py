@@ -239,8 +239,7 @@ class TermMatrix:
         # only where a pool can start (counting in chunks in one process only adds the merge), and
         # for a min_df in texts: a fractional one is a share of them, which the merge does not read
         if (vocabulary is None and len(texts) >= POOL_FROM and parallel.pool_possible()
-                and isinstance(policy.min_df, int) and not isinstance(policy.min_df, bool) and policy.min_df >= 1
-                and self._count_in_pool(texts)):
+                and term_counts.counts_in_texts(policy.min_df) and self._count_in_pool(texts)):
             return
         tokens = [runs(t, policy.lemmatize) for t in texts]
         self.sizes = np.fromiter((sum(map(len, t)) for t in tokens), dtype=float, count=len(tokens))
@@ -254,9 +253,7 @@ class TermMatrix:
         matrix of the one-process path (helpers.term_counts); False when no term is left, so that
         path runs and raises scikit-learn's own error."""
         lemma("the")  # simplemma's dictionary loaded once, here, not in every worker
-        size = -(-len(texts) // (4 * parallel.workers()))
-        parts = parallel.map_ordered(partial(_count_part, policy=self.policy),
-                                     [texts[i:i + size] for i in range(0, len(texts), size)], min_items=1)
+        parts = parallel.map_chunks(partial(_count_part, policy=self.policy), texts, min_items=1)
         for _, learned in parts:  # the workers' new token -> term entries, for later tokenising here
             _TERMS[self.policy.lemmatize].update(learned)
         merged = term_counts.merge([chunk for chunk, _ in parts], self.policy.min_df)

@@ -138,7 +138,7 @@ def test_term_matrix_counts_in_chunks_only_where_a_pool_starts(pool, monkeypatch
     texts = ["alpha beta gamma", "beta gamma delta", "gamma delta alpha"] * 10
     monkeypatch.setattr(text, "POOL_FROM", 1)
     chunked = []
-    monkeypatch.setattr(text, "_count_part", lambda *a, **k: chunked.append(1) or _count_part(*a, **k))
+    monkeypatch.setattr(text, "_count_part", lambda *a, part=text._count_part, **k: chunked.append(1) or part(*a, **k))
     for workers, policy in [("1", text.DEFAULT_POLICY), ("2", text.DEFAULT_POLICY.with_(min_df=0.5))]:
         monkeypatch.setenv("HELPERS_WORKERS", workers)
         matrix = text.TermMatrix(texts, policy)
@@ -148,9 +148,6 @@ def test_term_matrix_counts_in_chunks_only_where_a_pool_starts(pool, monkeypatch
     assert chunked == []
     with pytest.raises(ValueError, match="min_df=0.5"):
         term_counts.merge([], 0.5)
-
-
-_count_part = text._count_part
 
 
 def test_term_matrix_counted_in_chunks_refuses_as_one_pass(pool, monkeypatch):
@@ -228,17 +225,17 @@ _TOKEN_AS_FIRST_WRITTEN = re.compile(r"[^\W\d_](?:[\w]|[-'](?=\w))*")
 
 @pytest.mark.parametrize("name", ["real", "10x"])
 def test_token_pattern_matches_as_first_written(corpora, name):
-    for text in _texts(corpora[name]) + list(corpora[name]["text"]):
-        assert _TOKEN.findall(text) == _TOKEN_AS_FIRST_WRITTEN.findall(text)
+    for t in _texts(corpora[name]) + list(corpora[name]["text"]):
+        assert _TOKEN.findall(t) == _TOKEN_AS_FIRST_WRITTEN.findall(t)
 
 
 def test_token_pattern_matches_as_first_written_on_awkward_text():
     rng = np.random.default_rng(1)
     alphabet = list("ab9_-'' \n.,é中Ⅻ²\tßİ’") + ["--", "''", "-'", "\u00a0"]
     for _ in range(50_000):
-        text = "".join(rng.choice(alphabet, rng.integers(0, 14)))
-        assert ([m.span() for m in _TOKEN.finditer(text)]
-                == [m.span() for m in _TOKEN_AS_FIRST_WRITTEN.finditer(text)]), repr(text)
+        t = "".join(rng.choice(alphabet, rng.integers(0, 14)))
+        assert ([m.span() for m in _TOKEN.finditer(t)]
+                == [m.span() for m in _TOKEN_AS_FIRST_WRITTEN.finditer(t)]), repr(t)
 
 
 def _sentence_spans_by_search(text):
